@@ -1,0 +1,45 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+venv: $(STAMP) ## Create the virtual environment and install the pinned requirements
+
+migrate: venv ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the seed article's claims (running it again changes nothing)
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_seeds
+
+run: seed ## Set up everything and serve at http://127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv ## Run the whole test suite
+	$(PY) -m pytest
+
+lint: venv ## ruff
+	$(VENV)/bin/ruff check .
+
+check: venv ## Django system checks and migrations in step with the models
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean: ## Remove the virtual environment and local data
+	rm -rf $(VENV) var
+
+.PHONY: help venv migrate seed run test lint check clean

@@ -1,0 +1,116 @@
+"""Enumerations of the registry's vocabulary, in one place."""
+
+from django.db import models
+
+
+class SourceKind(models.TextChoices):
+    MONITOR = "monitor", "Monitoring group"
+    NEWS_OUTLET = "news_outlet", "News outlet"
+    NEWS_AGENCY = "news_agency", "News agency"
+    GOVERNMENT = "government", "Government body"
+    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body"
+    OFFICIAL = "official", "Official"
+    ARMED_GROUP = "armed_group", "Armed group"
+    PUBLISHER = "publisher", "Publishing outlet (unattributed statements)"
+    OTHER = "other", "Other"
+
+
+class Reliability(models.TextChoices):
+    """Source reliability on the Admiralty (NATO) scale."""
+
+    A = "A", "A: completely reliable"
+    B = "B", "B: usually reliable"
+    C = "C", "C: fairly reliable"
+    D = "D", "D: not usually reliable"
+    E = "E", "E: unreliable"
+    F = "F", "F: reliability cannot be judged"
+
+
+class Confidence(models.IntegerChoices):
+    """Credibility of a claim on the Admiralty scale."""
+
+    CONFIRMED = 1, "1: confirmed by independent sources"
+    PROBABLY_TRUE = 2, "2: probably true"
+    POSSIBLY_TRUE = 3, "3: possibly true"
+    DOUBTFUL = 4, "4: doubtful"
+    IMPROBABLE = 5, "5: improbable"
+    CANNOT_JUDGE = 6, "6: truth cannot be judged"
+
+
+class DocumentKind(models.TextChoices):
+    ARTICLE = "article", "Article"
+    REPORT = "report", "Report"
+    STATEMENT = "statement", "Statement"
+    CAPTION = "caption", "Photo caption"
+    ANNOUNCEMENT = "announcement", "Announcement"
+    OTHER = "other", "Other"
+
+
+class DatePrecision(models.TextChoices):
+    """How precisely a date is known, as conflict datasets (UCDP GED) code it."""
+
+    DAY = "day", "Exact day"
+    DAYS = "days", "Within a few days"
+    WEEK = "week", "Within a week"
+    MONTH = "month", "Within a month"
+    YEAR = "year", "Within a year"
+
+
+class PlacePrecision(models.TextChoices):
+    EXACT = "exact", "Exact place"
+    NEAR = "near", "Near a place"
+    DISTRICT = "district", "District"
+    PROVINCE = "province", "Province"
+    COUNTRY = "country", "Country"
+
+
+class ClaimKind(models.TextChoices):
+    CASUALTY_FIGURE = "casualty_figure", "Casualty figure"
+    EVENT = "event", "Event"
+    DATE = "date", "Date"
+    QUOTATION = "quotation", "Quotation"
+    OTHER = "other", "Other"
+
+
+class ClaimState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    RETRACTED = "retracted", "Retracted"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# States the public may see; everything else stays inside the newsroom.
+PUBLIC_STATES = frozenset(
+    {ClaimState.APPROVED, ClaimState.RETRACTED, ClaimState.SUPERSEDED}
+)
+# States in which a claim, its citations and figures are frozen.
+LOCKED_STATES = PUBLIC_STATES
+
+
+class Stance(models.TextChoices):
+    ASSERTS = "asserts", "Asserts"
+    DISPUTES = "disputes", "Disputes"
+
+
+class FigureKind(models.TextChoices):
+    QUANTITY = "quantity", "Quantity"
+    DATE = "date", "Date"
+
+
+class Qualifier(models.TextChoices):
+    EXACTLY = "exactly", "exactly"
+    AT_LEAST = "at_least", "at least"
+    MORE_THAN = "more_than", "more than"
+    AT_MOST = "at_most", "at most"
+    FEWER_THAN = "fewer_than", "fewer than"
+    ABOUT = "about", "about"
+    BETWEEN = "between", "between"
+
+
+class ConflictStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    EXPLAINED = "explained", "Explained (different scope or date)"
+    SETTLED = "settled", "Settled (one value preferred)"

@@ -1,0 +1,710 @@
+"""The registry's data model; see ../shared/DESIGN.md for each concept.
+
+State changes go through ``registry.services``; the models hold the fields,
+the invariants the database enforces, and the derivations that must stay in
+step with the stored values (content hashes, figure intervals).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from . import intervals
+from .choices import (
+    ClaimKind,
+    ClaimState,
+    Confidence,
+    ConflictStatus,
+    DatePrecision,
+    DocumentKind,
+    FigureKind,
+    PlacePrecision,
+    Qualifier,
+    Reliability,
+    SourceKind,
+    Stance,
+)
+
+_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
+
+
+def new_public_id() -> str:
+    """A random 12-character identifier (60 bits): stable, reveals no row count."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(12))
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class PublicIdModel(models.Model):
+    public_id = models.CharField(
+        max_length=64, unique=True, default=new_public_id, editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, touch: bool = True, **kwargs):
+        # Imports pass touch=False so that timestamps round-trip unchanged.
+        if touch and not self._state.adding:
+            self.updated_at = timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class SourceQuerySet(models.QuerySet):
+    def by_alias(self, text: str):
+        """Sources whose name, short name or alias matches, ignoring case."""
+        return self.filter(aliases__key=SourceAlias.normalise(text)).distinct()
+
+
+class Source(PublicIdModel):
+    name = models.CharField(max_length=300)
+    short_name = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=32, choices=SourceKind.choices)
+    based_in = models.CharField(max_length=200, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The organisation an official or unit belongs to.",
+    )
+    reliability = models.CharField(
+        max_length=1, choices=Reliability.choices, default=Reliability.F
+    )
+    reliability_rationale = models.TextField(blank=True)
+    homepage = models.URLField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reliability__in=Reliability.values),
+                name="source_reliability_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")), name="source_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError(
+                    {"parent": "A source cannot be its own ancestor."}
+                )
+            ancestor = ancestor.parent
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Name and short name are aliases too, so one unique index covers
+        # every way a source is looked up.
+        for name in (self.name, self.short_name):
+            if name:
+                SourceAlias.objects.get_or_create(
+                    key=SourceAlias.normalise(name),
+                    defaults={"source": self, "alias": name},
+                )
+
+    @property
+    def extra_aliases(self) -> list[str]:
+        own = {SourceAlias.normalise(n) for n in (self.name, self.short_name) if n}
+        return sorted(a.alias for a in self.aliases.all() if a.key not in own)
+
+
+class SourceAlias(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=300)
+    key = models.CharField(max_length=300, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "source aliases"
+
+    def __str__(self) -> str:
+        return self.alias
+
+    @staticmethod
+    def normalise(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    def clean(self):
+        key = self.normalise(self.alias)
+        clash = SourceAlias.objects.filter(key=key).exclude(pk=self.pk).first()
+        if clash is not None and clash.source_id != self.source_id:
+            raise ValidationError(
+                {"alias": f"{self.alias!r} already names {clash.source}."}
+            )
+
+    def save(self, *args, **kwargs):
+        self.key = self.normalise(self.alias)
+        super().save(*args, **kwargs)
+
+
+class Document(PublicIdModel):
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    title = models.CharField(max_length=500)
+    publisher = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+        help_text="The article a caption or excerpt appears in.",
+    )
+    url = models.URLField(max_length=1000, blank=True)
+    archive_url = models.URLField(max_length=1000, blank=True)
+    retrieved_at = models.DateTimeField(null=True, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    language = models.CharField(max_length=16, help_text="BCP 47 code, e.g. en, es.")
+    text = models.TextField(help_text="The full text as retrieved.")
+    content_hash = models.CharField(max_length=64, editable=False)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values), name="document_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(published_precision__in=DatePrecision.values),
+                name="document_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(language=""), name="document_language_set"
+            ),
+        ]
+        indexes = [models.Index(fields=["language"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # The hash always describes the stored text, so a changed text is noticed.
+        self.content_hash = text_hash(self.text)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "content_hash"}
+        super().save(*args, **kwargs)
+
+
+class Event(PublicIdModel):
+    title = models.CharField(max_length=500)
+    description = models.TextField(blank=True)
+    date_earliest = models.DateField(null=True, blank=True)
+    date_latest = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    place = models.CharField(max_length=300, blank=True)
+    place_precision = models.CharField(
+        max_length=10, choices=PlacePrecision.choices, default=PlacePrecision.EXACT
+    )
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-date_earliest", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_earliest__isnull=True)
+                | Q(date_latest__isnull=True)
+                | Q(date_earliest__lte=F("date_latest")),
+                name="event_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_precision__in=DatePrecision.values),
+                name="event_date_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(place_precision__in=PlacePrecision.values),
+                name="event_place_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90),
+                name="event_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(longitude__gte=-180, longitude__lte=180),
+                name="event_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="event_coordinates_paired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Claim(PublicIdModel):
+    statement = models.TextField(
+        help_text="The checkable statement, in neutral wording."
+    )
+    kind = models.CharField(max_length=32, choices=ClaimKind.choices)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+    )
+    confidence = models.PositiveSmallIntegerField(
+        choices=Confidence.choices, null=True, blank=True
+    )
+    confidence_rationale = models.TextField(blank=True)
+    state = models.CharField(
+        max_length=20, choices=ClaimState.choices, default=ClaimState.DRAFT
+    )
+    public_note = models.TextField(
+        blank=True, help_text="Shown to the public when the claim is retracted."
+    )
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+        help_text="The published claim this one corrects; it supersedes it once approved.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ClaimState.values), name="claim_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__isnull=True)
+                | Q(confidence__in=Confidence.values),
+                name="claim_confidence_valid",
+            ),
+            # What the public sees always carries a confidence level.
+            models.CheckConstraint(
+                condition=~Q(state__in=["approved", "retracted", "superseded"])
+                | Q(confidence__isnull=False),
+                name="claim_published_has_confidence",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="retracted") | ~Q(public_note=""),
+                name="claim_retraction_has_note",
+            ),
+            models.CheckConstraint(
+                condition=~Q(corrects=F("pk")), name="claim_not_own_correction"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "-published_at"]),
+            models.Index(fields=["state", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        text = (
+            self.statement if len(self.statement) <= 80 else self.statement[:77] + "..."
+        )
+        return f"{text} [{self.get_state_display()}]"
+
+
+class Citation(models.Model):
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="citations"
+    )
+    originator = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        related_name="originated_citations",
+        help_text="Who first made the statement.",
+    )
+    quote = models.TextField(
+        help_text="Verbatim, as it appears in the document's text."
+    )
+    start = models.PositiveIntegerField(help_text="Character offset of the quote.")
+    end = models.PositiveIntegerField(help_text="Character offset just past the quote.")
+    stance = models.CharField(
+        max_length=10, choices=Stance.choices, default=Stance.ASSERTS
+    )
+    relays = models.ManyToManyField(
+        Source, through="CitationRelay", related_name="relayed_citations", blank=True
+    )
+
+    class Meta:
+        ordering = ["claim", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quote=""), name="citation_quote_set"),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("quote")),
+                name="citation_offsets_match_quote",
+            ),
+            models.CheckConstraint(
+                condition=Q(stance__in=Stance.values), name="citation_stance_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.originator}: \u201c{self.quote[:60]}\u201d"
+
+    @property
+    def relay_chain(self) -> list[Source]:
+        return [r.source for r in self.relay_links.all()]
+
+    def check_quote(self) -> None:
+        """Refuse a quote that is not verbatim at its offsets in the document."""
+        text = self.document.text
+        if self.quote and text[self.start : self.end] == self.quote:
+            return
+        found = text.find(self.quote) if self.quote else -1
+        hint = (
+            f" It occurs at {found}-{found + len(self.quote)}."
+            if found >= 0
+            else " It does not occur anywhere in the document."
+        )
+        raise ValidationError(
+            {
+                "quote": (
+                    f"The quote is not verbatim at characters {self.start}-{self.end} "
+                    f"of \u201c{self.document}\u201d.{hint}"
+                )
+            }
+        )
+
+    def clean(self):
+        if (
+            self.document_id is not None
+            and self.start is not None
+            and self.end is not None
+        ):
+            self.check_quote()
+
+    def save(self, *args, **kwargs):
+        self.check_quote()
+        super().save(*args, **kwargs)
+
+
+class CitationRelay(models.Model):
+    """One intermediary in the chain through which a statement reached a document."""
+
+    citation = models.ForeignKey(
+        Citation, on_delete=models.CASCADE, related_name="relay_links"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["citation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citation", "position"], name="relay_position_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.source}"
+
+
+class Figure(models.Model):
+    """A quantity or a date inside a claim, as stated and as an interval."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField(
+        max_length=10, choices=FigureKind.choices, default=FigureKind.QUANTITY
+    )
+    metric = models.CharField(max_length=60, help_text="killed, injured, died_on, ...")
+    subject = models.CharField(
+        max_length=300, help_text="Who or what is counted or dated."
+    )
+    stated = models.CharField(
+        max_length=300, blank=True, help_text="The figure as the source worded it."
+    )
+    # Quantities
+    qualifier = models.CharField(max_length=12, choices=Qualifier.choices, blank=True)
+    value = models.BigIntegerField(null=True, blank=True)
+    value_high = models.BigIntegerField(
+        null=True, blank=True, help_text="Upper value of 'between A and B'."
+    )
+    unit = models.CharField(max_length=40, blank=True, default="people")
+    low = models.BigIntegerField(null=True, editable=False)
+    high = models.BigIntegerField(null=True, editable=False, help_text="Empty: open.")
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    # Dates
+    date_value = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(
+        max_length=8, choices=DatePrecision.choices, blank=True
+    )
+    date_earliest = models.DateField(null=True, editable=False)
+    date_latest = models.DateField(null=True, editable=False)
+    quantity_key = models.CharField(
+        max_length=64,
+        editable=False,
+        db_index=True,
+        help_text="Hash of what is measured (event, metric, subject, period): "
+        "figures with the same key are about the same quantity.",
+    )
+
+    class Meta:
+        ordering = ["claim", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=FigureKind.values), name="figure_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind="quantity",
+                    qualifier__in=Qualifier.values,
+                    # NULL would make each comparison unknown, and a CHECK
+                    # passes on unknown: spell out NOT NULL.
+                    value__isnull=False,
+                    value__gte=0,
+                    low__isnull=False,
+                    low__gte=0,
+                    date_value__isnull=True,
+                )
+                & (Q(high__isnull=True) | Q(high__gte=F("low")))
+                | Q(
+                    kind="date",
+                    qualifier="",
+                    value__isnull=True,
+                    date_value__isnull=False,
+                    date_precision__in=DatePrecision.values,
+                    date_earliest__isnull=False,
+                    date_latest__isnull=False,
+                    date_earliest__lte=F("date_latest"),
+                ),
+                name="figure_shape_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    qualifier="between",
+                    value_high__isnull=False,
+                    value_high__gte=F("value"),
+                )
+                | (~Q(qualifier="between") & Q(value_high__isnull=True)),
+                name="figure_between_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=F("period_end")),
+                name="figure_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["claim", "metric"]),
+            models.Index(fields=["metric", "subject"]),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == FigureKind.DATE:
+            return f"{self.metric} {self.subject}: {self.date_value} ({self.date_precision})"
+        return f"{self.metric} {self.subject}: {self.stated or self.interval}"
+
+    @property
+    def interval(self) -> intervals.Interval | None:
+        if self.kind == FigureKind.DATE:
+            if self.date_earliest is None:
+                return None
+            return intervals.Interval(
+                self.date_earliest.toordinal(), self.date_latest.toordinal()
+            )
+        if self.low is None:
+            return None
+        return intervals.Interval(self.low, self.high)
+
+    def derive_interval(self) -> None:
+        """Recompute the stored interval from the figure as stated."""
+        try:
+            if self.kind == FigureKind.DATE:
+                if self.date_value is None or not self.date_precision:
+                    raise ValueError("a date figure needs a date and its precision")
+                self.date_earliest, self.date_latest = intervals.date_bounds(
+                    self.date_value, self.date_precision
+                )
+                self.low = self.high = None
+            else:
+                if self.value is None:
+                    raise ValueError("a quantity figure needs a value")
+                interval = intervals.quantity_interval(
+                    self.qualifier, self.value, self.value_high
+                )
+                self.low, self.high = interval.low, interval.high
+                self.date_earliest = self.date_latest = None
+        except ValueError as exc:
+            raise ValidationError(
+                f"Figure {self.metric} {self.subject!r}: {exc}"
+            ) from exc
+
+    def compute_quantity_key(self) -> str:
+        event_id = self.claim.event_id if self.claim_id else None
+        parts = [
+            self.kind,
+            str(event_id or ""),
+            " ".join(self.metric.split()).casefold(),
+            " ".join(self.subject.split()).casefold(),
+            str(self.period_start or ""),
+            str(self.period_end or self.as_of or ""),
+        ]
+        return text_hash("\x1f".join(parts))
+
+    def clean(self):
+        self.derive_interval()
+
+    def save(self, *args, **kwargs):
+        self.derive_interval()
+        self.quantity_key = self.compute_quantity_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "low",
+                "high",
+                "date_earliest",
+                "date_latest",
+                "quantity_key",
+            }
+        super().save(*args, **kwargs)
+
+
+class ClaimTransition(models.Model):
+    """The audit trail of the review workflow: one row per state change."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="transitions"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=20, choices=ClaimState.choices)
+    to_state = models.CharField(max_length=20, choices=ClaimState.choices)
+    comment = models.TextField(blank=True, help_text="Internal; never public.")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["claim", "created_at", "pk"]
+        indexes = [models.Index(fields=["to_state", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_state} -> {self.to_state}"
+
+
+class Conflict(PublicIdModel):
+    """Figures about one quantity whose intervals do not all overlap.
+
+    Every figure stays; the conflict records that they disagree and what a
+    reviewer made of it. One conflict record per quantity: new disagreeing
+    figures reopen it rather than creating another.
+    """
+
+    quantity_key = models.CharField(max_length=64, unique=True)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    kind = models.CharField(max_length=10, choices=FigureKind.choices)
+    metric = models.CharField(max_length=60)
+    subject = models.CharField(max_length=300)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+    )
+    figures = models.ManyToManyField(Figure, related_name="conflicts", blank=True)
+    preferred_figure = models.ForeignKey(
+        Figure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rationale = models.TextField(
+        blank=True, help_text="Why one value is preferred, or how the figures differ."
+    )
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    settled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["status", "-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ConflictStatus.values),
+                name="conflict_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(rationale=""),
+                name="conflict_resolution_has_rationale",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="settled") | Q(preferred_figure__isnull=False),
+                name="conflict_settled_has_preference",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.subject} [{self.get_status_display()}]"

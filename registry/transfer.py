@@ -1,0 +1,793 @@
+"""Import and export of the whole registry in one JSON Lines format.
+
+One JSON object a line. The first line is a header::
+
+    {"type": "meta", "format": "factcheck-registry", "version": 1}
+
+then records of type ``source``, ``document``, ``event``, ``claim`` (with
+its ``citations``, ``figures`` and ``transitions`` inline) and
+``conflict``. Records refer to one another by their public ``id``. The
+seed file (``seeds/registry.yaml``) holds the same records as a YAML list,
+with two conveniences for people writing it by hand: a document may name a
+``text_file`` beside it instead of carrying its ``text``, and a citation may
+leave out its offsets when its quote occurs once in the document.
+
+An import runs in one transaction: the first bad record stops it, names the
+record and the reason, and leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import yaml
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .models import (
+    Citation,
+    CitationRelay,
+    Claim,
+    ClaimTransition,
+    Conflict,
+    Document,
+    Event,
+    Figure,
+    Source,
+    SourceAlias,
+    text_hash,
+)
+
+FORMAT = "factcheck-registry"
+VERSION = 1
+RECORD_TYPES = ("source", "document", "event", "claim", "conflict")
+
+
+class RecordError(Exception):
+    """A record that cannot be imported; says which one and why."""
+
+    def __init__(self, number: int, record: dict | None, reason: str):
+        self.number = number
+        self.record = record
+        self.reason = reason
+        label = ""
+        if isinstance(record, dict):
+            label = f" ({record.get('type', '?')} {record.get('id', '?')!r})"
+        super().__init__(f"record {number}{label}: {reason}")
+
+
+@dataclass
+class ImportResult:
+    created: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+
+    def summary(self) -> str:
+        parts = [f"{n} {t}(s) created" for t, n in sorted(self.created.items())]
+        parts += [
+            f"{n} {t}(s) already present" for t, n in sorted(self.skipped.items())
+        ]
+        return ", ".join(parts) or "nothing to do"
+
+
+# --------------------------------------------------------------------- reading
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise RecordError(number, None, f"not valid JSON: {exc.msg}") from exc
+
+
+def read_yaml(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        try:
+            data = yaml.safe_load(handle)
+        except yaml.YAMLError as exc:
+            raise RecordError(0, None, f"not valid YAML: {exc}") from exc
+    if not isinstance(data, list):
+        raise RecordError(0, None, "the YAML file must hold a list of records")
+    return data
+
+
+def read_records(path: Path) -> Iterable[dict]:
+    if path.suffix in {".yaml", ".yml"}:
+        return read_yaml(path)
+    return read_jsonl(path)
+
+
+# --------------------------------------------------------------------- helpers
+
+
+def _date(value: Any, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    parsed = parse_date(str(value))
+    if parsed is None:
+        raise ValueError(f"{name}: {value!r} is not a date (YYYY-MM-DD)")
+    return parsed
+
+
+def _datetime(value: Any, name: str) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(f"{name}: {value!r} is not a date-time with a time zone")
+    return parsed
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(
+            f"{name}: {' '.join(msgs)}" if name != "__all__" else " ".join(msgs)
+            for name, msgs in exc.message_dict.items()
+        )
+    return " ".join(exc.messages)
+
+
+class _Importer:
+    def __init__(self, *, base_dir: Path | None, existing: str):
+        self.base_dir = base_dir
+        self.existing = existing  # "error" or "skip"
+        self.result = ImportResult()
+        self.users: dict[str, Any] = {}
+        self.sources: dict[str, Source] = {}
+        self.documents: dict[str, Document] = {}
+        self.events: dict[str, Event] = {}
+        self.claims: dict[str, Claim] = {}
+        self.source_parents: list[tuple[int, dict, Source, str]] = []
+        self.claim_corrects: list[tuple[int, dict, Claim, str]] = []
+
+    # -- references
+
+    def _lookup(self, cache: dict, model, ref: Any, what: str):
+        if ref in (None, ""):
+            return None
+        ref = str(ref)
+        if ref not in cache:
+            try:
+                cache[ref] = model.objects.get(public_id=ref)
+            except ObjectDoesNotExist:
+                if model is Source:
+                    matches = list(Source.objects.by_alias(ref)[:2])
+                    if len(matches) == 1:
+                        cache[ref] = matches[0]
+                        return matches[0]
+                raise ValueError(f"unknown {what} {ref!r}") from None
+        return cache[ref]
+
+    def source(self, ref):
+        return self._lookup(self.sources, Source, ref, "source")
+
+    def document(self, ref):
+        return self._lookup(self.documents, Document, ref, "document")
+
+    def event(self, ref):
+        return self._lookup(self.events, Event, ref, "event")
+
+    def claim(self, ref):
+        return self._lookup(self.claims, Claim, ref, "claim")
+
+    def user(self, username: str | None):
+        if not username:
+            return None
+        if username not in self.users:
+            user_model = get_user_model()
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"is_active": False}
+            )
+            if created:
+                # An account known only from an import cannot sign in.
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            self.users[username] = user
+        return self.users[username]
+
+    # -- records
+
+    def _exists(self, model, record: dict) -> bool:
+        if not model.objects.filter(public_id=record["id"]).exists():
+            return False
+        if self.existing == "skip":
+            self.result.skipped[record["type"]] += 1
+            return True
+        raise ValueError(f"a {record['type']} with id {record['id']!r} already exists")
+
+    def _timestamps(self, obj, record: dict) -> None:
+        for name in ("created_at", "updated_at"):
+            value = _datetime(record.get(name), name)
+            if value is not None:
+                setattr(obj, name, value)
+
+    def _save(self, obj, exclude: Iterable[str] = ()) -> None:
+        obj.full_clean(exclude=list(exclude), validate_unique=True)
+        obj.save(touch=False) if hasattr(obj, "public_id") else obj.save()
+
+    def import_source(self, number: int, record: dict) -> None:
+        if self._exists(Source, record):
+            return
+        source = Source(
+            public_id=record["id"],
+            name=record["name"],
+            short_name=record.get("short_name") or "",
+            kind=record["kind"],
+            based_in=record.get("based_in") or "",
+            reliability=record.get("reliability") or "F",
+            reliability_rationale=record.get("reliability_rationale") or "",
+            homepage=record.get("homepage") or "",
+        )
+        self._timestamps(source, record)
+        self._save(source)
+        for alias in record.get("aliases") or []:
+            key = SourceAlias.normalise(alias)
+            clash = SourceAlias.objects.filter(key=key).first()
+            if clash is not None and clash.source_id != source.pk:
+                raise ValueError(f"alias {alias!r} already names {clash.source}")
+            if clash is None:
+                SourceAlias.objects.create(source=source, alias=alias)
+        self.sources[source.public_id] = source
+        if record.get("parent"):
+            self.source_parents.append((number, record, source, record["parent"]))
+        self.result.created["source"] += 1
+
+    def import_document(self, number: int, record: dict) -> None:
+        if self._exists(Document, record):
+            return
+        text = record.get("text")
+        if text is None and record.get("text_file"):
+            if self.base_dir is None:
+                raise ValueError("text_file is only allowed in a seed file")
+            path = (self.base_dir / record["text_file"]).resolve()
+            if not path.is_file():
+                raise ValueError(f"text_file {record['text_file']!r} not found")
+            with path.open(encoding="utf-8", newline="") as handle:
+                text = handle.read()
+        if not text:
+            raise ValueError("a document needs its text")
+        if record.get("content_hash") and record["content_hash"] != text_hash(text):
+            raise ValueError(
+                "content_hash does not match the text: the text was altered"
+            )
+        document = Document(
+            public_id=record["id"],
+            kind=record["kind"],
+            title=record["title"],
+            publisher=self.source(record.get("publisher")),
+            part_of=self.document(record.get("part_of")),
+            url=record.get("url") or "",
+            archive_url=record.get("archive_url") or "",
+            retrieved_at=_datetime(record.get("retrieved_at"), "retrieved_at"),
+            published_on=_date(record.get("published_on"), "published_on"),
+            published_precision=record.get("published_precision") or "day",
+            language=record.get("language") or "",
+            text=text,
+        )
+        self._timestamps(document, record)
+        self._save(document, exclude=["content_hash"])
+        self.documents[document.public_id] = document
+        self.result.created["document"] += 1
+
+    def import_event(self, number: int, record: dict) -> None:
+        if self._exists(Event, record):
+            return
+        event = Event(
+            public_id=record["id"],
+            title=record["title"],
+            description=record.get("description") or "",
+            date_earliest=_date(record.get("date_earliest"), "date_earliest"),
+            date_latest=_date(record.get("date_latest"), "date_latest"),
+            date_precision=record.get("date_precision") or "day",
+            place=record.get("place") or "",
+            place_precision=record.get("place_precision") or "exact",
+            latitude=record.get("latitude"),
+            longitude=record.get("longitude"),
+        )
+        self._timestamps(event, record)
+        self._save(event)
+        self.events[event.public_id] = event
+        self.result.created["event"] += 1
+
+    def import_claim(self, number: int, record: dict) -> None:
+        if self._exists(Claim, record):
+            return
+        claim = Claim(
+            public_id=record["id"],
+            statement=record["statement"],
+            kind=record["kind"],
+            event=self.event(record.get("event")),
+            confidence=record.get("confidence"),
+            confidence_rationale=record.get("confidence_rationale") or "",
+            state=record.get("state") or "draft",
+            public_note=record.get("public_note") or "",
+            published_at=_datetime(record.get("published_at"), "published_at"),
+            created_by=self.user(record.get("created_by")),
+            updated_by=self.user(record.get("updated_by")),
+            submitted_by=self.user(record.get("submitted_by")),
+        )
+        self._timestamps(claim, record)
+        if (
+            claim.state in {"approved", "retracted", "superseded"}
+            and not claim.published_at
+        ):
+            claim.published_at = claim.created_at
+        self._save(claim)
+        self.claims[claim.public_id] = claim
+        if record.get("corrects"):
+            self.claim_corrects.append((number, record, claim, record["corrects"]))
+
+        for index, item in enumerate(record.get("citations") or [], start=1):
+            try:
+                self._citation(claim, item)
+            except (ValueError, ValidationError) as exc:
+                reason = (
+                    _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+                )
+                raise ValueError(f"citation {index}: {reason}") from exc
+        for index, item in enumerate(record.get("figures") or [], start=1):
+            try:
+                self._figure(claim, item)
+            except (ValueError, ValidationError) as exc:
+                reason = (
+                    _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+                )
+                raise ValueError(f"figure {index}: {reason}") from exc
+        for item in record.get("transitions") or []:
+            ClaimTransition.objects.create(
+                claim=claim,
+                actor=self.user(item.get("actor")),
+                from_state=item["from"],
+                to_state=item["to"],
+                comment=item.get("comment") or "",
+                created_at=_datetime(item["at"], "at"),
+            )
+        self.result.created["claim"] += 1
+
+    def _citation(self, claim: Claim, item: dict) -> None:
+        document = self.document(item.get("document"))
+        if document is None:
+            raise ValueError("a citation needs its document")
+        quote = item.get("quote") or ""
+        start, end = item.get("start"), item.get("end")
+        if start is None:
+            found = document.text.find(quote) if quote else -1
+            if found < 0:
+                raise ValueError(
+                    f"the quote {quote[:60]!r} is not verbatim in \u201c{document}\u201d"
+                )
+            if document.text.find(quote, found + 1) >= 0:
+                raise ValueError(
+                    "the quote occurs more than once: give its start offset"
+                )
+            start = found
+        if end is None:
+            end = start + len(quote)
+        originator = self.source(item.get("originator"))
+        if originator is None:
+            raise ValueError("a citation needs its originator")
+        citation = Citation(
+            claim=claim,
+            document=document,
+            originator=originator,
+            quote=quote,
+            start=start,
+            end=end,
+            stance=item.get("stance") or "asserts",
+        )
+        citation.full_clean()
+        citation.save()
+        for position, ref in enumerate(item.get("relays") or [], start=1):
+            CitationRelay.objects.create(
+                citation=citation, source=self.source(ref), position=position
+            )
+
+    def _figure(self, claim: Claim, item: dict) -> None:
+        kind = item.get("kind") or "quantity"
+        figure = Figure(
+            claim=claim,
+            kind=kind,
+            metric=item.get("metric") or "",
+            subject=item.get("subject") or "",
+            stated=item.get("stated") or "",
+            qualifier=item.get("qualifier")
+            or ("exactly" if kind == "quantity" else ""),
+            value=item.get("value"),
+            value_high=item.get("value_high"),
+            unit=item.get("unit") if item.get("unit") is not None else "people",
+            period_start=_date(item.get("period_start"), "period_start"),
+            period_end=_date(item.get("period_end"), "period_end"),
+            as_of=_date(item.get("as_of"), "as_of"),
+            date_value=_date(item.get("date"), "date"),
+            date_precision=item.get("date_precision")
+            or ("day" if kind == "date" else ""),
+        )
+        if kind == "date":
+            figure.unit = ""
+        figure.derive_interval()
+        figure.quantity_key = figure.compute_quantity_key()
+        figure.full_clean()
+        figure.save()
+
+    def import_conflict(self, number: int, record: dict) -> None:
+        if self._exists(Conflict, record):
+            return
+        figures = []
+        for ref in record.get("figures") or []:
+            claim = self.claim(ref.get("claim"))
+            try:
+                figures.append(claim.figures.order_by("pk")[int(ref["index"])])
+            except (IndexError, KeyError, TypeError, ValueError):
+                raise ValueError(f"unknown figure {ref!r}") from None
+        preferred = None
+        if record.get("preferred"):
+            ref = record["preferred"]
+            claim = self.claim(ref.get("claim"))
+            preferred = claim.figures.order_by("pk")[int(ref["index"])]
+        conflict = Conflict(
+            public_id=record["id"],
+            quantity_key=record["quantity_key"],
+            event=self.event(record.get("event")),
+            kind=record["kind"],
+            metric=record["metric"],
+            subject=record["subject"],
+            period_start=_date(record.get("period_start"), "period_start"),
+            period_end=_date(record.get("period_end"), "period_end"),
+            status=record.get("status") or "open",
+            preferred_figure=preferred,
+            rationale=record.get("rationale") or "",
+            settled_by=self.user(record.get("settled_by")),
+            settled_at=_datetime(record.get("settled_at"), "settled_at"),
+        )
+        self._timestamps(conflict, record)
+        self._save(conflict)
+        conflict.figures.set(figures)
+        self.result.created["conflict"] += 1
+
+    def finish(self) -> None:
+        """Links that may point forwards in the file: parents and corrections."""
+        for number, record, source, ref in self.source_parents:
+            try:
+                source.parent = self.source(ref)
+                source.full_clean()
+                source.save(touch=False, update_fields=["parent"])
+            except (ValueError, ValidationError) as exc:
+                reason = (
+                    _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+                )
+                raise RecordError(number, record, f"parent: {reason}") from exc
+        for number, record, claim, ref in self.claim_corrects:
+            try:
+                claim.corrects = self.claim(ref)
+                claim.full_clean()
+                claim.save(touch=False, update_fields=["corrects"])
+            except (ValueError, ValidationError) as exc:
+                reason = (
+                    _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+                )
+                raise RecordError(number, record, f"corrects: {reason}") from exc
+
+
+def import_records(
+    records: Iterable[dict],
+    *,
+    base_dir: Path | None = None,
+    existing: str = "error",
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import records in one transaction; raise RecordError on the first bad one."""
+    importer = _Importer(base_dir=base_dir, existing=existing)
+    handlers = {
+        "source": importer.import_source,
+        "document": importer.import_document,
+        "event": importer.import_event,
+        "claim": importer.import_claim,
+        "conflict": importer.import_conflict,
+    }
+    with transaction.atomic():
+        seen_header = False
+        for number, record in enumerate(records, start=1):
+            if not isinstance(record, dict):
+                raise RecordError(number, None, "a record must be an object")
+            kind = record.get("type")
+            if kind == "meta":
+                if record.get("format") != FORMAT or record.get("version") != VERSION:
+                    raise RecordError(
+                        number, record, f"expected format {FORMAT!r} version {VERSION}"
+                    )
+                seen_header = True
+                continue
+            if kind not in handlers:
+                raise RecordError(
+                    number,
+                    record,
+                    f"unknown type {kind!r}; expected one of {RECORD_TYPES}",
+                )
+            if not record.get("id"):
+                raise RecordError(number, record, "every record needs an id")
+            try:
+                # A savepoint per record keeps PostgreSQL's transaction usable
+                # long enough to report which record failed.
+                with transaction.atomic():
+                    handlers[kind](number, record)
+            except RecordError:
+                raise
+            except KeyError as exc:
+                raise RecordError(
+                    number, record, f"missing field {exc.args[0]!r}"
+                ) from exc
+            except ValidationError as exc:
+                raise RecordError(number, record, _messages(exc)) from exc
+            except (ValueError, TypeError, IntegrityError) as exc:
+                raise RecordError(number, record, str(exc)) from exc
+            if progress is not None:
+                progress(1)
+        if not seen_header and base_dir is None:
+            raise RecordError(
+                1, None, f"missing header line (type 'meta', format {FORMAT!r})"
+            )
+        importer.finish()
+    return importer.result
+
+
+# --------------------------------------------------------------------- export
+
+
+def _source_record(source: Source) -> dict:
+    return {
+        "type": "source",
+        "id": source.public_id,
+        "name": source.name,
+        "short_name": source.short_name,
+        "kind": source.kind,
+        "based_in": source.based_in,
+        "parent": source.parent.public_id if source.parent_id else None,
+        "reliability": source.reliability,
+        "reliability_rationale": source.reliability_rationale,
+        "homepage": source.homepage,
+        "aliases": source.extra_aliases,
+        "created_at": _iso(source.created_at),
+        "updated_at": _iso(source.updated_at),
+    }
+
+
+def _document_record(document: Document) -> dict:
+    return {
+        "type": "document",
+        "id": document.public_id,
+        "kind": document.kind,
+        "title": document.title,
+        "publisher": document.publisher.public_id if document.publisher_id else None,
+        "part_of": document.part_of.public_id if document.part_of_id else None,
+        "url": document.url,
+        "archive_url": document.archive_url,
+        "retrieved_at": _iso(document.retrieved_at),
+        "published_on": _iso(document.published_on),
+        "published_precision": document.published_precision,
+        "language": document.language,
+        "content_hash": document.content_hash,
+        "text": document.text,
+        "created_at": _iso(document.created_at),
+        "updated_at": _iso(document.updated_at),
+    }
+
+
+def _event_record(event: Event) -> dict:
+    return {
+        "type": "event",
+        "id": event.public_id,
+        "title": event.title,
+        "description": event.description,
+        "date_earliest": _iso(event.date_earliest),
+        "date_latest": _iso(event.date_latest),
+        "date_precision": event.date_precision,
+        "place": event.place,
+        "place_precision": event.place_precision,
+        "latitude": str(event.latitude) if event.latitude is not None else None,
+        "longitude": str(event.longitude) if event.longitude is not None else None,
+        "created_at": _iso(event.created_at),
+        "updated_at": _iso(event.updated_at),
+    }
+
+
+def _username(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+def _claim_record(claim: Claim) -> dict:
+    return {
+        "type": "claim",
+        "id": claim.public_id,
+        "statement": claim.statement,
+        "kind": claim.kind,
+        "event": claim.event.public_id if claim.event_id else None,
+        "confidence": claim.confidence,
+        "confidence_rationale": claim.confidence_rationale,
+        "state": claim.state,
+        "public_note": claim.public_note,
+        "corrects": claim.corrects.public_id if claim.corrects_id else None,
+        "published_at": _iso(claim.published_at),
+        "created_by": _username(claim.created_by),
+        "updated_by": _username(claim.updated_by),
+        "submitted_by": _username(claim.submitted_by),
+        "created_at": _iso(claim.created_at),
+        "updated_at": _iso(claim.updated_at),
+        "citations": [
+            {
+                "document": c.document.public_id,
+                "originator": c.originator.public_id,
+                "relays": [link.source.public_id for link in c.relay_links.all()],
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
+                "stance": c.stance,
+            }
+            for c in claim.citations.all()
+        ],
+        "figures": [
+            {
+                "kind": f.kind,
+                "metric": f.metric,
+                "subject": f.subject,
+                "stated": f.stated,
+                "qualifier": f.qualifier,
+                "value": f.value,
+                "value_high": f.value_high,
+                "unit": f.unit,
+                "low": f.low,
+                "high": f.high,
+                "period_start": _iso(f.period_start),
+                "period_end": _iso(f.period_end),
+                "as_of": _iso(f.as_of),
+                "date": _iso(f.date_value),
+                "date_precision": f.date_precision,
+            }
+            for f in claim.figures.all()
+        ],
+        "transitions": [
+            {
+                "actor": _username(t.actor),
+                "from": t.from_state,
+                "to": t.to_state,
+                "comment": t.comment,
+                "at": _iso(t.created_at),
+            }
+            for t in claim.transitions.all()
+        ],
+    }
+
+
+def _conflict_record(conflict: Conflict) -> dict:
+    def ref(figure: Figure) -> dict:
+        siblings = [f.pk for f in figure.claim.figures.all()]
+        return {"claim": figure.claim.public_id, "index": siblings.index(figure.pk)}
+
+    members = sorted(conflict.figures.all(), key=lambda f: (f.claim.public_id, f.pk))
+    return {
+        "type": "conflict",
+        "id": conflict.public_id,
+        "quantity_key": conflict.quantity_key,
+        "event": conflict.event.public_id if conflict.event_id else None,
+        "kind": conflict.kind,
+        "metric": conflict.metric,
+        "subject": conflict.subject,
+        "period_start": _iso(conflict.period_start),
+        "period_end": _iso(conflict.period_end),
+        "status": conflict.status,
+        "figures": [ref(f) for f in members],
+        "preferred": ref(conflict.preferred_figure)
+        if conflict.preferred_figure_id
+        else None,
+        "rationale": conflict.rationale,
+        "settled_by": _username(conflict.settled_by),
+        "settled_at": _iso(conflict.settled_at),
+        "created_at": _iso(conflict.created_at),
+        "updated_at": _iso(conflict.updated_at),
+    }
+
+
+def export_counts() -> int:
+    return sum(
+        model.objects.count() for model in (Source, Document, Event, Claim, Conflict)
+    )
+
+
+def export_records() -> Iterator[dict]:
+    """Every record, in a deterministic order that an import can replay."""
+    yield {"type": "meta", "format": FORMAT, "version": VERSION}
+    # Parents before children, so an import never needs a forward reference
+    # for sources; corrections are linked after all claims exist anyway.
+    sources = Source.objects.select_related("parent").prefetch_related("aliases")
+    for source in sources.order_by("public_id").iterator(chunk_size=2000):
+        yield _source_record(source)
+    documents = Document.objects.select_related("publisher", "part_of")
+    # Whole articles before the captions that are part of them.
+    for document in documents.order_by("part_of_id", "public_id").iterator(
+        chunk_size=500
+    ):
+        yield _document_record(document)
+    for event in Event.objects.order_by("public_id").iterator(chunk_size=2000):
+        yield _event_record(event)
+    claims = Claim.objects.select_related(
+        "event", "corrects", "created_by", "updated_by", "submitted_by"
+    ).prefetch_related(
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("document", "originator")
+            .prefetch_related(
+                Prefetch(
+                    "relay_links",
+                    queryset=CitationRelay.objects.select_related("source"),
+                )
+            )
+            .order_by("pk"),
+        ),
+        Prefetch("figures", queryset=Figure.objects.order_by("pk")),
+        Prefetch(
+            "transitions",
+            queryset=ClaimTransition.objects.select_related("actor").order_by(
+                "created_at", "pk"
+            ),
+        ),
+    )
+    for claim in claims.order_by("public_id").iterator(chunk_size=1000):
+        yield _claim_record(claim)
+    conflicts = Conflict.objects.select_related(
+        "event", "settled_by", "preferred_figure__claim"
+    ).prefetch_related(
+        Prefetch(
+            "figures",
+            queryset=Figure.objects.select_related("claim").prefetch_related(
+                Prefetch("claim__figures", queryset=Figure.objects.order_by("pk"))
+            ),
+        ),
+        Prefetch(
+            "preferred_figure__claim__figures", queryset=Figure.objects.order_by("pk")
+        ),
+    )
+    for conflict in conflicts.order_by("public_id").iterator(chunk_size=500):
+        yield _conflict_record(conflict)
+
+
+def write_jsonl(records: Iterable[dict], out: TextIO, progress=None) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        count += 1
+        if progress is not None and record.get("type") != "meta":
+            progress(1)
+    return count
+
+
+def progress_bar(total: int | None, desc: str):
+    """A progress bar on a terminal (records, rate, time left); silent otherwise."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        desc=desc,
+        unit=" records",
+        disable=not sys.stderr.isatty(),
+        file=sys.stderr,
+    )

@@ -1,0 +1,120 @@
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from registry.models import Claim, ClaimTransition, Source
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def export() -> str:
+    out = io.StringIO()
+    call_command("export_registry", "-", stdout=out)
+    return out.getvalue()
+
+
+def wipe():
+    from registry.models import Citation, Conflict, Document, Event, Figure
+
+    Conflict.objects.all().delete()
+    Figure.objects.all().delete()
+    Citation.objects.all().delete()
+    ClaimTransition.objects.all().delete()
+    Claim.objects.all().delete()
+    Event.objects.all().delete()
+    Document.objects.filter(part_of__isnull=False).delete()
+    Document.objects.all().delete()
+    Source.objects.filter(parent__isnull=False).delete()
+    Source.objects.all().delete()
+
+
+def test_export_import_export_is_identical(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    # Include what a working registry has beyond the seed: an audit trail.
+    claim = Claim.objects.get(public_id="sohr-al-mazare-eight-soldiers")
+    ClaimTransition.objects.create(
+        claim=claim,
+        actor=UserFactory(username="rev"),
+        from_state="in_review",
+        to_state="approved",
+        comment="Checked against SOHR's own site.",
+    )
+    first = export()
+    path = tmp_path / "registry.jsonl"
+    path.write_text(first, encoding="utf-8")
+
+    wipe()
+    assert Claim.objects.count() == 0
+    call_command("import_registry", str(path), stdout=io.StringIO())
+    second = export()
+    assert second == first
+    assert json.loads(first.splitlines()[0]) == {
+        "type": "meta",
+        "format": "factcheck-registry",
+        "version": 1,
+    }
+
+
+def test_import_into_a_non_empty_registry_refuses_duplicates(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    path = tmp_path / "registry.jsonl"
+    path.write_text(export(), encoding="utf-8")
+    before = Claim.objects.count()
+    with pytest.raises(CommandError, match=r"record 2 \(source .*already exists"):
+        call_command("import_registry", str(path), stdout=io.StringIO())
+    assert Claim.objects.count() == before
+
+
+def test_bad_record_names_its_line_and_imports_nothing(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    lines = export().splitlines()
+    wipe()
+    # Corrupt one claim's quote near the end of the file.
+    index = max(i for i, line in enumerate(lines) if '"type":"claim"' in line)
+    record = json.loads(lines[index])
+    record["citations"][0]["quote"] = record["citations"][0]["quote"].upper() + "!"
+    lines[index] = json.dumps(record, ensure_ascii=False)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        CommandError,
+        match=rf"record {index + 1} \(claim '{record['id']}'\): citation 1",
+    ):
+        call_command("import_registry", str(path), stdout=io.StringIO())
+    assert Source.objects.count() == 0
+    assert Claim.objects.count() == 0
+
+
+def test_altered_document_text_is_caught_by_its_hash(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    lines = export().splitlines()
+    wipe()
+    index = next(i for i, line in enumerate(lines) if '"type":"document"' in line)
+    record = json.loads(lines[index])
+    record["text"] += " (edited)"
+    lines[index] = json.dumps(record, ensure_ascii=False)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="content_hash does not match"):
+        call_command("import_registry", str(path), stdout=io.StringIO())
+
+
+def test_file_that_is_not_json_lines_is_refused(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(
+        '{"type": "meta", "format": "factcheck-registry", "version": 1}\n{oops\n'
+    )
+    with pytest.raises(CommandError, match="record 2: not valid JSON"):
+        call_command("import_registry", str(path), stdout=io.StringIO())
+
+
+def test_export_to_a_file_writes_it_whole(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    path = tmp_path / "backup.jsonl"
+    call_command("export_registry", str(path), stdout=io.StringIO())
+    assert path.read_text(encoding="utf-8") == export()
+    assert not (tmp_path / "backup.jsonl.partial").exists()
