@@ -31,7 +31,7 @@ import yaml
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .models import (
@@ -723,9 +723,9 @@ def export_records() -> Iterator[dict]:
         yield _source_record(source)
     documents = Document.objects.select_related("publisher", "part_of")
     # Whole articles before the captions that are part of them.
-    for document in documents.order_by("part_of_id", "public_id").iterator(
-        chunk_size=500
-    ):
+    for document in documents.order_by(
+        F("part_of__public_id").asc(nulls_first=True), "public_id"
+    ).iterator(chunk_size=500):
         yield _document_record(document)
     for event in Event.objects.order_by("public_id").iterator(chunk_size=2000):
         yield _event_record(event)
