@@ -159,3 +159,14 @@ def test_public_ids_are_random_not_sequential():
     assert first.public_id != second.public_id
     assert len(first.public_id) == 12
     assert not first.public_id.isdigit()
+
+
+def test_a_second_source_cannot_take_anothers_short_name():
+    SourceFactory(name="Agencia EFE", short_name="EFE")
+    with pytest.raises(ValidationError, match="already names Agencia EFE"):
+        SourceFactory.build(name="Other agency", short_name="efe").full_clean()
+    with pytest.raises(ValidationError), transaction.atomic():
+        SourceFactory(name="Other agency", short_name="efe")
+    assert list(Source.objects.by_alias("EFE").values_list("name", flat=True)) == [
+        "Agencia EFE"
+    ]
