@@ -117,17 +117,33 @@ class Source(PublicIdModel):
                     {"parent": "A source cannot be its own ancestor."}
                 )
             ancestor = ancestor.parent
+        for field in ("name", "short_name"):
+            clash = self._alias_clash(getattr(self, field))
+            if clash is not None:
+                raise ValidationError(
+                    {field: f"{clash.alias!r} already names {clash.source}."}
+                )
+
+    def _alias_clash(self, name: str):
+        if not name:
+            return None
+        clash = SourceAlias.objects.filter(key=SourceAlias.normalise(name)).first()
+        return clash if clash is not None and clash.source_id != self.pk else None
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Name and short name are aliases too, so one unique index covers
         # every way a source is looked up.
         for name in (self.name, self.short_name):
-            if name:
-                SourceAlias.objects.get_or_create(
-                    key=SourceAlias.normalise(name),
-                    defaults={"source": self, "alias": name},
-                )
+            if not name:
+                continue
+            clash = self._alias_clash(name)
+            if clash is not None:
+                raise ValidationError(f"{name!r} already names {clash.source}.")
+            SourceAlias.objects.get_or_create(
+                key=SourceAlias.normalise(name),
+                defaults={"source": self, "alias": name},
+            )
 
     @property
     def extra_aliases(self) -> list[str]:
