@@ -12,7 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
@@ -130,7 +130,9 @@ class Source(PublicIdModel):
         clash = SourceAlias.objects.filter(key=SourceAlias.normalise(name)).first()
         return clash if clash is not None and clash.source_id != self.pk else None
 
+    @transaction.atomic
     def save(self, *args, **kwargs):
+        # Atomic: a refused alias must not leave the source saved without it.
         super().save(*args, **kwargs)
         # Name and short name are aliases too, so one unique index covers
         # every way a source is looked up.

@@ -165,8 +165,9 @@ def test_a_second_source_cannot_take_anothers_short_name():
     SourceFactory(name="Agencia EFE", short_name="EFE")
     with pytest.raises(ValidationError, match="already names Agencia EFE"):
         SourceFactory.build(name="Other agency", short_name="efe").full_clean()
-    with pytest.raises(ValidationError), transaction.atomic():
+    with pytest.raises(ValidationError):
         SourceFactory(name="Other agency", short_name="efe")
+    assert not Source.objects.filter(name="Other agency").exists()
     assert list(Source.objects.by_alias("EFE").values_list("name", flat=True)) == [
         "Agencia EFE"
     ]
