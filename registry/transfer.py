@@ -160,6 +160,7 @@ class _Importer:
         self.claims: dict[str, Claim] = {}
         self.source_parents: list[tuple[int, dict, Source, str]] = []
         self.claim_corrects: list[tuple[int, dict, Claim, str]] = []
+        self.quantity_keys: set[str] = set()
 
     # -- references
 
@@ -429,6 +430,7 @@ class _Importer:
         figure.quantity_key = figure.compute_quantity_key()
         figure.full_clean()
         figure.save()
+        self.quantity_keys.add(figure.quantity_key)
 
     def import_conflict(self, number: int, record: dict) -> None:
         if self._exists(Conflict, record):
@@ -548,6 +550,14 @@ def import_records(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
         importer.finish()
+        # Detection runs once per quantity the file's figures touch, after
+        # the file's own conflicts are in: it finds them unchanged (an export
+        # re-imports byte-identical) and opens what the file does not carry.
+        from .conflicts import conflicts_refresh
+
+        detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
+        if detected.opened:
+            importer.result.created["conflict (detected)"] += len(detected.opened)
     return importer.result
 
 
