@@ -679,7 +679,11 @@ class Conflict(PublicIdModel):
     figures = models.ManyToManyField(Figure, related_name="conflicts", blank=True)
     preferred_figure = models.ForeignKey(
         # PROTECT: a settled conflict must keep the figure it prefers.
-        Figure, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Figure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     rationale = models.TextField(
         blank=True, help_text="Why one value is preferred, or how the figures differ."
