@@ -14,9 +14,12 @@ Rules (the README quotes them):
   Figures without an as-of date are not compared with dated ones.
 - **One record per quantity**: while its figures disagree, a quantity has
   exactly one ``Conflict`` whose members are all its taking-part figures.
-  A new figure that itself disagrees with another reopens an explained or
-  settled conflict, and so does the loss of the preferred figure; the old
-  decision stays in the ``ConflictDecision`` trail. When the figures agree
+  New figures reopen a decided conflict when they challenge the decision:
+  an explained one when a new figure disagrees with any figure; a settled
+  one when a new figure disagrees with the preferred figure or with another
+  new figure (one that merely disagrees with a figure the reviewer already
+  set aside does not), or when the preferred figure stops taking part. The
+  old decision stays in the ``ConflictDecision`` trail. When the figures agree
   again the conflict is deleted (a "dissolved" row keeps its history), so
   a conflict row always means a live disagreement.
 - **Consensus**: the intersection of the largest set of figures that all
@@ -203,18 +206,23 @@ def _refresh_key(key: str, result: RefreshResult) -> None:
         result.opened.append(conflict)
         return
     old_ids = set(conflict.figures.values_list("pk", flat=True))
-    disagreeing = {d.first.pk for d in disagreements} | {
-        d.second.pk for d in disagreements
-    }
+    added = ids - old_ids
+    challenged = any(
+        pair & added
+        and (
+            conflict.status == ConflictStatus.EXPLAINED
+            or conflict.preferred_figure_id in pair
+            or pair <= added
+        )
+        for pair in ({d.first.pk, d.second.pk} for d in disagreements)
+    )
     lost_preference = (
         conflict.preferred_figure_id is not None
         and conflict.preferred_figure_id not in ids
     )
     if ids != old_ids:
         conflict.figures.set(figures)
-    if conflict.status != ConflictStatus.OPEN and (
-        (ids - old_ids) & disagreeing or lost_preference
-    ):
+    if conflict.status != ConflictStatus.OPEN and (challenged or lost_preference):
         from_status = conflict.status
         conflict.status = ConflictStatus.OPEN
         conflict.preferred_figure = None
