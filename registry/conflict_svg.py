@@ -42,7 +42,9 @@ def figure_sources(figure: Figure) -> str:
 
 def figure_label(figure: Figure) -> str:
     if figure.kind == FigureKind.DATE:
-        stated = figure.stated or f"{figure.date_value} ({figure.date_precision})"
+        stated = f"{figure.date_value} ({figure.date_precision})"
+        if figure.stated:
+            stated += f" — “{figure.stated}”"
     else:
         stated = figure.stated or f"{figure.get_qualifier_display()} {figure.value}"
     if figure.as_of:
@@ -98,7 +100,8 @@ def render_svg(
         f'<title id="{uid}-title">{len(rows)} figures of one quantity</title>',
         "<defs>",
         f'<marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-        'markerWidth="8" markerHeight="8" orient="auto-start-reverse">'
+        'markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" '
+        'orient="auto-start-reverse">'
         '<path d="M 0 0 L 10 5 L 0 10 z" fill="#333"/></marker>',
         "</defs>",
         "<style>text{font:12px sans-serif;fill:#222}"
@@ -118,7 +121,7 @@ def render_svg(
     for index, figure in enumerate(rows):
         y = TOP + ROW * index + ROW / 2 - 4
         label = figure_label(figure)
-        short = label if len(label) <= 46 else label[:45] + "\u2026"
+        short = label if len(label) <= 48 else label[:47] + "\u2026"
         parts.append(
             f'<text class="figure-label" x="4" y="{y + 4:.1f}">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"
@@ -127,7 +130,7 @@ def render_svg(
         heavy = figure.pk == preferred_id
         stroke = 'stroke="#1a4d8f"' if not heavy else 'stroke="#b35900"'
         width = 8 if heavy else 6
-        left = x(interval.low - 0.5)
+        left = x(interval.low - 0.5) + 1
         if interval.high is None:
             parts.append(
                 f'<line class="bar open" x1="{left:.1f}" y1="{y:.1f}" '
@@ -135,7 +138,7 @@ def render_svg(
                 f'marker-end="url(#{uid}-arrow)"/>'
             )
         else:
-            right = x(interval.high + 0.5)
+            right = max(left + 2, x(interval.high + 0.5) - 1)
             parts.append(
                 f'<line class="bar" x1="{left:.1f}" y1="{y:.1f}" x2="{right:.1f}" '
                 f'y2="{y:.1f}" {stroke} stroke-width="{width}"/>'
