@@ -37,13 +37,12 @@ CONFIDENCE_RULES: tuple[tuple[str, int], ...] = (
 CONFIDENCE_CAPS: tuple[tuple[str, int], ...] = (
     (
         "an independent originator graded as well as the best asserting one "
-        "disputes the claim: no better than",
+        "disputes the claim",
         4,
     ),
-    ("one of the claim's figures is in an open conflict: no better than", 4),
+    ("one of the claim's figures is in an open conflict", 4),
     (
-        "a settled conflict prefers another source's figure over this claim's: "
-        "no better than",
+        "a settled conflict prefers another source's figure over this claim's",
         5,
     ),
 )
@@ -147,20 +146,36 @@ def claim_suggested_confidence(claim: Claim) -> Suggestion:
         if source.reliability <= best and root not in grouped[Stance.ASSERTS]
     )
     if strong:
-        cap(4, f"{CONFIDENCE_CAPS[0][0]} 4: {', '.join(map(str, strong))}")
+        cap(
+            4,
+            f"{CONFIDENCE_CAPS[0][0]}: no better than 4 ({', '.join(map(str, strong))})",
+        )
     own = set(claim.figures.values_list("pk", flat=True))
     for conflict in _claim_conflicts(claim):
         label = f"{conflict.metric} {conflict.subject}"
         if conflict.status == ConflictStatus.OPEN:
-            cap(4, f"{CONFIDENCE_CAPS[1][0]} 4 ({label})")
+            cap(4, f"{CONFIDENCE_CAPS[1][0]}: no better than 4 ({label})")
         elif (
             conflict.status == ConflictStatus.SETTLED
             and conflict.preferred_figure_id not in own
         ):
-            cap(5, f"{CONFIDENCE_CAPS[2][0]} 5 ({label})")
+            cap(5, f"{CONFIDENCE_CAPS[2][0]}: no better than 5 ({label})")
     return Suggestion(level, reasons)
 
 
 def confidence_requires_rationale(claim: Claim, chosen_level: int) -> bool:
     """A reviewer who departs from the suggestion must say why."""
     return int(chosen_level) != claim_suggested_confidence(claim).level
+
+
+def confidence_rule_table() -> str:
+    """The rule table as Markdown, as the README quotes it."""
+    lines = ["| Rule (first that matches) | Suggested level |", "| --- | --- |"]
+    lines += [f"| {rule} | {level} |" for rule, level in CONFIDENCE_RULES]
+    lines += [
+        "",
+        "| Cap (each can only make the level worse) | No better than |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {rule} | {level} |" for rule, level in CONFIDENCE_CAPS]
+    return "\n".join(lines)

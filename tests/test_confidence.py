@@ -166,3 +166,14 @@ def test_seed_article_date_of_baghdadis_death_cannot_be_judged():
     assert any("open conflict" in r for r in suggestion.reasons)
     us = Claim.objects.get(public_id="us-baghdadi-died-26-october")
     assert claim_suggested_confidence(us).level == 4
+
+
+def test_documentation_quotes_the_rule_table():
+    from pathlib import Path
+
+    from registry.confidence import confidence_rule_table
+
+    doc = (
+        Path(__file__).resolve().parent.parent / "docs" / "conflicts-and-confidence.md"
+    )
+    assert confidence_rule_table() in doc.read_text(encoding="utf-8")
