@@ -1,11 +1,13 @@
 import datetime as dt
 import io
+import threading
+import time
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.db.models.deletion import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
@@ -382,3 +384,42 @@ def test_public_selector_shows_only_published_disagreement():
     assert {f.pk for f in public.figures} == {eight.pk, ten.pk, three.pk}
     assert (public.consensus_low, public.consensus_high) == (10, 10)
     assert shown[five.claim.pk] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_figures_of_one_quantity_are_not_missed():
+    """Two transactions each add a figure that agrees with the old one but not
+    with the other's: the second refresh waits for the first and sees it."""
+    event = EventFactory()
+    figure(event, qualifier="at_least", value=5)
+    first_refreshed = threading.Event()
+    errors = []
+
+    def add(value, before_commit=None, wait_for=None):
+        try:
+            if wait_for is not None:
+                wait_for.wait(timeout=10)
+            with transaction.atomic():
+                claim = ClaimFactory(event=event, state="in_review")
+                made = FigureFactory(claim=claim, qualifier="exactly", value=value)
+                if wait_for is None:
+                    conflicts.conflicts_refresh_for_figure(figure=made)
+                    first_refreshed.set()
+                    before_commit()
+                else:
+                    conflicts.conflicts_refresh_for_figure(figure=made)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    a = threading.Thread(target=add, args=(8, lambda: time.sleep(0.5)))
+    b = threading.Thread(target=add, args=(6, None, first_refreshed))
+    a.start()
+    b.start()
+    a.join()
+    b.join()
+    assert not errors
+    conflict = Conflict.objects.get()
+    assert sorted(f.value for f in conflict.figures.all()) == [5, 6, 8]
