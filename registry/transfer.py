@@ -406,6 +406,20 @@ class _Importer:
 
     def _figure(self, claim: Claim, item: dict) -> None:
         kind = item.get("kind") or "quantity"
+        if kind == "quantity" and item.get("value") is None and item.get("stated"):
+            # Only the wording is given: read it in the language it was cited in.
+            from .parsing import parse_figure_text
+
+            cited = claim.citations.select_related("document").first()
+            parsed = parse_figure_text(
+                item["stated"], cited.document.language if cited else "en"
+            )
+            item = {
+                **item,
+                "qualifier": parsed.qualifier,
+                "value": parsed.value,
+                "value_high": parsed.value_high,
+            }
         figure = Figure(
             claim=claim,
             kind=kind,

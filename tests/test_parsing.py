@@ -105,3 +105,51 @@ def test_refusal_is_a_value_error():
 def test_ambiguous_range_is_refused_not_guessed():
     with pytest.raises(FigureTextError, match="ambiguous"):
         parse_figure_text("between five hundred and seventy and six hundred")
+
+
+def _records(stated, language="es"):
+    text = f"Según la agencia, {stated} soldados murieron."
+    return [
+        {"type": "source", "id": "efe", "name": "EFE", "kind": "news_agency"},
+        {
+            "type": "document",
+            "id": "doc",
+            "kind": "article",
+            "title": "Nota",
+            "language": language,
+            "text": text,
+        },
+        {
+            "type": "claim",
+            "id": "c1",
+            "statement": "Soldiers died.",
+            "kind": "casualty_figure",
+            "citations": [{"document": "doc", "originator": "efe", "quote": stated}],
+            "figures": [{"metric": "killed", "subject": "soldados", "stated": stated}],
+        },
+    ]
+
+
+@pytest.mark.django_db
+def test_importer_reads_a_figure_given_only_as_worded(tmp_path):
+    from registry.models import Figure
+    from registry.transfer import import_records
+
+    import_records(_records("al menos ocho"), base_dir=tmp_path)
+    figure = Figure.objects.get()
+    assert (figure.qualifier, figure.value, figure.low, figure.high) == (
+        "at_least",
+        8,
+        8,
+        None,
+    )
+
+
+@pytest.mark.django_db
+def test_importer_refuses_a_wording_it_cannot_read(tmp_path):
+    from registry.models import Claim
+    from registry.transfer import RecordError, import_records
+
+    with pytest.raises(RecordError, match="figure 1: cannot read 'muchos'"):
+        import_records(_records("muchos"), base_dir=tmp_path)
+    assert not Claim.objects.exists()
