@@ -262,32 +262,43 @@ def _claim_admin_registered() -> bool:
     return admin.site.is_registered(Claim)
 
 
-def claim_conflict_summary(claim: Claim) -> SafeString:
+def claim_conflict_summary(claim: Claim, *, public: bool = False) -> SafeString:
     """The claim's conflicts (with pictures) and its suggested confidence.
 
-    For the claim admin page: ``readonly_fields`` entry whose method returns
-    ``claim_conflict_summary(obj)``.
+    For the claim admin page: a ``readonly_fields`` entry whose method returns
+    ``claim_conflict_summary(obj)``. With ``public=True`` (a public page): only
+    approved claims' figures, no suggestion (its reasons may mention figures
+    still in review) and no admin links.
     """
-    found = list(
-        Conflict.objects.filter(figures__claim=claim)
-        .distinct()
-        .select_related("event")
-        .prefetch_related(_figures_prefetch())
-        .order_by("pk")
-    )
-    suggestion = claim_suggested_confidence(claim)
+    if public:
+        shown = conflict_services.published_conflicts_for_claims([claim])[claim.pk]
+        items = [
+            {
+                "conflict": p.conflict,
+                "svg": conflict_svg(p.conflict, p.figures),
+                "url": "",
+            }
+            for p in shown
+        ]
+        suggestion = None
+    else:
+        found = list(
+            Conflict.objects.filter(figures__claim=claim)
+            .distinct()
+            .select_related("event")
+            .prefetch_related(_figures_prefetch())
+            .order_by("pk")
+        )
+        items = [
+            {
+                "conflict": c,
+                "svg": conflict_svg(c, list(c.figures.all())),
+                "url": reverse("admin:registry_conflict_change", args=[c.pk]),
+            }
+            for c in found
+        ]
+        suggestion = claim_suggested_confidence(claim)
     return render_to_string(
         "registry/conflict_claim_summary.html",
-        {
-            "claim": claim,
-            "suggestion": suggestion,
-            "conflicts": [
-                {
-                    "conflict": c,
-                    "svg": conflict_svg(c, list(c.figures.all())),
-                    "url": reverse("admin:registry_conflict_change", args=[c.pk]),
-                }
-                for c in found
-            ],
-        },
+        {"claim": claim, "suggestion": suggestion, "conflicts": items},
     )

@@ -162,3 +162,14 @@ def test_claim_summary_shows_conflicts_and_suggestion():
     assert "Suggested confidence: 6" in html
     assert "open conflict" in html and "<svg" in html
     assert dt.date(2019, 10, 25).isoformat() in html
+
+
+def test_public_claim_summary_shows_only_published_figures():
+    event = EventFactory()
+    eight, five = quantity(("SOHR", "at_least", 8), ("AMN", "exactly", 5), event=event)
+    Claim.objects.filter(pk=eight.claim_id).update(state="approved", confidence=3)
+    html = claim_conflict_summary(eight.claim, public=True)
+    assert "No conflicting figures" in html and "Suggested" not in html
+    Claim.objects.filter(pk=five.claim_id).update(state="approved", confidence=3)
+    html = claim_conflict_summary(eight.claim, public=True)
+    assert "<svg" in html and "AMN: " in html and "/admin/" not in html
