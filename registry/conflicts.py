@@ -14,7 +14,9 @@ Rules (the README quotes them):
   Figures without an as-of date are not compared with dated ones.
 - **One record per quantity**: while its figures disagree, a quantity has
   exactly one ``Conflict`` whose members are all its taking-part figures.
-  New figures reopen a decided conflict when they challenge the decision:
+  New figures (added, or edited since the decision: the decision's audit
+  row keeps each member's interval) reopen a decided conflict when they
+  challenge the decision:
   an explained one when a new figure disagrees with any figure; a settled
   one when a new figure disagrees with the preferred figure or with another
   new figure (one that merely disagrees with a figure the reviewer already
@@ -154,7 +156,26 @@ def _lock_quantity(key: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
 
-def _decision(conflict: Conflict, action: str, *, actor=None, from_status="", **extra):
+def _signature(figure: Figure) -> list:
+    """What a decision was made about: the figure's interval and as-of date."""
+    interval = figure.interval
+    return [
+        figure.pk,
+        interval.low if interval else None,
+        interval.high if interval else None,
+        figure.as_of.isoformat() if figure.as_of else None,
+    ]
+
+
+def _decision(
+    conflict: Conflict,
+    action: str,
+    *,
+    figures: Iterable[Figure],
+    actor=None,
+    from_status="",
+    **extra,
+):
     return ConflictDecision.objects.create(
         conflict=conflict if conflict.pk else None,
         conflict_public_id=conflict.public_id,
@@ -163,7 +184,7 @@ def _decision(conflict: Conflict, action: str, *, actor=None, from_status="", **
         actor=actor,
         from_status=from_status,
         to_status=conflict.status if action != ConflictAction.DISSOLVED else "",
-        figure_ids=sorted(extra.pop("figure_ids", [])),
+        figures=sorted(_signature(f) for f in figures),
         **extra,
     )
 
@@ -180,12 +201,11 @@ def _refresh_key(key: str, result: RefreshResult) -> None:
     ids = {f.pk for f in figures}
     if not disagreements:
         if conflict is not None:
-            old_ids = set(conflict.figures.values_list("pk", flat=True))
             _decision(
                 conflict,
                 ConflictAction.DISSOLVED,
                 from_status=conflict.status,
-                figure_ids=old_ids,
+                figures=conflict.figures.all(),
             )
             conflict.delete()
             result.dissolved.append(key)
@@ -202,11 +222,24 @@ def _refresh_key(key: str, result: RefreshResult) -> None:
             period_end=first.period_end,
         )
         conflict.figures.set(figures)
-        _decision(conflict, ConflictAction.OPENED, figure_ids=ids)
+        _decision(conflict, ConflictAction.OPENED, figures=figures)
         result.opened.append(conflict)
         return
     old_ids = set(conflict.figures.values_list("pk", flat=True))
     added = ids - old_ids
+    if conflict.status != ConflictStatus.OPEN:
+        # A figure edited since the decision (same row, other interval) is
+        # as new to the decision as an added one.
+        decided = (
+            conflict.decisions.filter(
+                action__in=[ConflictAction.SETTLED, ConflictAction.EXPLAINED]
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if decided is not None:
+            seen = {row[0]: row for row in decided.figures}
+            added = {f.pk for f in figures if seen.get(f.pk) != _signature(f)}
     challenged = any(
         pair & added
         and (
@@ -242,7 +275,7 @@ def _refresh_key(key: str, result: RefreshResult) -> None:
             conflict,
             ConflictAction.REOPENED,
             from_status=from_status,
-            figure_ids=ids,
+            figures=figures,
             rationale=(
                 "The preferred figure no longer takes part."
                 if lost_preference
@@ -339,7 +372,7 @@ def conflict_settle(
             from_status=from_status,
             preferred_figure=preferred_figure,
             rationale=rationale,
-            figure_ids=locked.figures.values_list("pk", flat=True),
+            figures=locked.figures.all(),
         )
     return locked
 
@@ -374,7 +407,7 @@ def conflict_explain(*, conflict: Conflict, actor, explanation: str) -> Conflict
             actor=actor,
             from_status=from_status,
             rationale=explanation,
-            figure_ids=locked.figures.values_list("pk", flat=True),
+            figures=locked.figures.all(),
         )
     return locked
 

@@ -756,8 +756,10 @@ class ConflictDecision(models.Model):
         Figure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     rationale = models.TextField(blank=True)
-    figure_ids = models.JSONField(
-        default=list, blank=True, help_text="The member figures at that moment."
+    figures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The member figures at that moment: [id, low, high, as_of] each.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

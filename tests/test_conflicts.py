@@ -423,3 +423,18 @@ def test_concurrent_figures_of_one_quantity_are_not_missed():
     assert not errors
     conflict = Conflict.objects.get()
     assert sorted(f.value for f in conflict.figures.all()) == [5, 6, 8]
+
+
+def test_editing_a_member_figure_against_the_decision_reopens():
+    event = EventFactory()
+    eight = figure(event, value=8)
+    five = figure(event, qualifier="exactly", value=5)
+    conflicts.conflict_settle(
+        conflict=the_conflict(), actor=reviewer(), preferred_figure=five, rationale="r"
+    )
+    eight.value = 9  # edited after the decision, still against the preferred five
+    eight.save()
+    conflicts.conflicts_refresh_for_figure(figure=eight)
+    assert the_conflict().status == ConflictStatus.OPEN
+    decision = ConflictDecision.objects.get(action=ConflictAction.SETTLED)
+    assert sorted(row[1] for row in decision.figures) == [5, 8]

@@ -74,7 +74,7 @@ class Migration(migrations.Migration):
                 ('from_status', models.CharField(blank=True, choices=[('open', 'Open'), ('explained', 'Explained (different scope or date)'), ('settled', 'Settled (one value preferred)')], max_length=10)),
                 ('to_status', models.CharField(blank=True, choices=[('open', 'Open'), ('explained', 'Explained (different scope or date)'), ('settled', 'Settled (one value preferred)')], max_length=10)),
                 ('rationale', models.TextField(blank=True)),
-                ('figure_ids', models.JSONField(blank=True, default=list, help_text='The member figures at that moment.')),
+                ('figures', models.JSONField(blank=True, default=list, help_text='The member figures at that moment: [id, low, high, as_of] each.')),
                 ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
                 ('actor', models.ForeignKey(blank=True, help_text='Empty when detection did it.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('conflict', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='decisions', to='registry.conflict')),
