@@ -114,3 +114,13 @@ class ConflictStatus(models.TextChoices):
     OPEN = "open", "Open"
     EXPLAINED = "explained", "Explained (different scope or date)"
     SETTLED = "settled", "Settled (one value preferred)"
+
+
+class ConflictAction(models.TextChoices):
+    """What happened to a conflict, as its audit trail records it."""
+
+    OPENED = "opened", "Opened (figures disagree)"
+    REOPENED = "reopened", "Reopened (a new figure disagrees)"
+    EXPLAINED = "explained", "Explained"
+    SETTLED = "settled", "Settled"
+    DISSOLVED = "dissolved", "Dissolved (figures agree again)"

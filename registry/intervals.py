@@ -97,3 +97,63 @@ def date_interval(value: dt.date, precision: str) -> Interval:
     """A date as an interval of proleptic ordinal days."""
     first, last = date_bounds(value, precision)
     return Interval(first.toordinal(), last.toordinal())
+
+
+def contains(outer: Interval, inner: Interval) -> bool:
+    """Whether every value of ``inner`` lies in ``outer``."""
+    if inner.low < outer.low:
+        return False
+    if outer.high is None:
+        return True
+    return inner.high is not None and inner.high <= outer.high
+
+
+def all_overlap(items: list[Interval]) -> bool:
+    """Whether the intervals share at least one value (pairwise overlap is the
+    same thing on a line: Helly's theorem in one dimension)."""
+    return common(items) is not None
+
+
+def common(items: list[Interval]) -> Interval | None:
+    """The intersection of all the intervals, or None when it is empty."""
+    if not items:
+        return None
+    result: Interval | None = items[0]
+    for item in items[1:]:
+        result = result.intersection(item)
+        if result is None:
+            return None
+    return result
+
+
+def largest_overlapping_sets(items: list[Interval]) -> list[frozenset[int]]:
+    """The largest sets (by index) of intervals that share a value.
+
+    On a line, intervals that pairwise overlap share a point, and a deepest
+    point is always some interval's lower bound: the candidate sets are the
+    intervals covering each lower bound. Distinct largest sets come back in
+    the order of their lower bounds.
+    """
+    best: list[frozenset[int]] = []
+    size = 0
+    for low in sorted({item.low for item in items}):
+        point = Interval(low, low)
+        members = frozenset(i for i, item in enumerate(items) if item.overlaps(point))
+        if len(members) > size:
+            best, size = [members], len(members)
+        elif len(members) == size and members not in best:
+            best.append(members)
+    return best
+
+
+def consensus(items: list[Interval]) -> Interval | None:
+    """The intersection of the largest set of intervals that all overlap.
+
+    There is a consensus only when that set is unique and holds at least two
+    intervals: two sources each standing alone (25 vs 26 October) agree on
+    nothing, and neither does a tie between two equally large camps.
+    """
+    sets = largest_overlapping_sets(items)
+    if len(sets) != 1 or len(sets[0]) < 2:
+        return None
+    return common([items[i] for i in sorted(sets[0])])

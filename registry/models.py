@@ -22,6 +22,7 @@ from .choices import (
     ClaimKind,
     ClaimState,
     Confidence,
+    ConflictAction,
     ConflictStatus,
     DatePrecision,
     DocumentKind,
@@ -618,14 +619,18 @@ class Figure(models.Model):
             ) from exc
 
     def compute_quantity_key(self) -> str:
-        event_id = self.claim.event_id if self.claim_id else None
+        # The event's public id, not its row id, so that a key survives an
+        # export and import into another database unchanged.
+        event = self.claim.event if self.claim_id else None
         parts = [
             self.kind,
-            str(event_id or ""),
+            event.public_id if event is not None else "",
             " ".join(self.metric.split()).casefold(),
             " ".join(self.subject.split()).casefold(),
             str(self.period_start or ""),
-            str(self.period_end or self.as_of or ""),
+            # The as-of date stays out: a cumulative toll counted as of two
+            # dates is one quantity, so both land in one conflict check.
+            str(self.period_end or ""),
         ]
         return text_hash("\x1f".join(parts))
 
@@ -691,7 +696,12 @@ class Conflict(PublicIdModel):
     )
     figures = models.ManyToManyField(Figure, related_name="conflicts", blank=True)
     preferred_figure = models.ForeignKey(
-        Figure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        # PROTECT: a settled conflict must keep the figure it prefers.
+        Figure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     rationale = models.TextField(
         blank=True, help_text="Why one value is preferred, or how the figures differ."
@@ -723,6 +733,66 @@ class Conflict(PublicIdModel):
             ),
         ]
         indexes = [models.Index(fields=["status", "-updated_at"])]
+        permissions = [
+            ("settle_conflict", "Can settle or explain conflicting figures"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.metric} {self.subject} [{self.get_status_display()}]"
+
+
+class ConflictDecision(models.Model):
+    """The audit trail of conflicts: opened, reopened, explained, settled,
+    dissolved. Rows outlive their conflict (which is deleted once its figures
+    agree again), so they keep the quantity key and the conflict's id."""
+
+    conflict = models.ForeignKey(
+        Conflict,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+    )
+    conflict_public_id = models.CharField(max_length=64)
+    quantity_key = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=12, choices=ConflictAction.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when detection did it.",
+    )
+    from_status = models.CharField(
+        max_length=10, choices=ConflictStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        max_length=10, choices=ConflictStatus.choices, blank=True
+    )
+    preferred_figure = models.ForeignKey(
+        Figure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rationale = models.TextField(blank=True)
+    figures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The member figures at that moment: [id, low, high, as_of] each.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["quantity_key", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ConflictAction.values),
+                name="conflict_decision_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(action__in=["settled", "explained"]) | ~Q(rationale=""),
+                name="conflict_decision_has_rationale",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conflict_public_id}: {self.action} ({self.created_at:%Y-%m-%d})"

@@ -160,6 +160,7 @@ class _Importer:
         self.claims: dict[str, Claim] = {}
         self.source_parents: list[tuple[int, dict, Source, str]] = []
         self.claim_corrects: list[tuple[int, dict, Claim, str]] = []
+        self.quantity_keys: set[str] = set()
 
     # -- references
 
@@ -405,6 +406,20 @@ class _Importer:
 
     def _figure(self, claim: Claim, item: dict) -> None:
         kind = item.get("kind") or "quantity"
+        if kind == "quantity" and item.get("value") is None and item.get("stated"):
+            # Only the wording is given: read it in the language it was cited in.
+            from .parsing import parse_figure_text
+
+            cited = claim.citations.select_related("document").first()
+            parsed = parse_figure_text(
+                item["stated"], cited.document.language if cited else "en"
+            )
+            item = {
+                **item,
+                "qualifier": parsed.qualifier,
+                "value": parsed.value,
+                "value_high": parsed.value_high,
+            }
         figure = Figure(
             claim=claim,
             kind=kind,
@@ -429,6 +444,7 @@ class _Importer:
         figure.quantity_key = figure.compute_quantity_key()
         figure.full_clean()
         figure.save()
+        self.quantity_keys.add(figure.quantity_key)
 
     def import_conflict(self, number: int, record: dict) -> None:
         if self._exists(Conflict, record):
@@ -548,6 +564,14 @@ def import_records(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
         importer.finish()
+        # Detection runs once per quantity the file's figures touch, after
+        # the file's own conflicts are in: it finds them unchanged (an export
+        # re-imports byte-identical) and opens what the file does not carry.
+        from .conflicts import conflicts_refresh
+
+        detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
+        if detected.opened:
+            importer.result.created["conflict (detected)"] += len(detected.opened)
     return importer.result
 
 

@@ -1,0 +1,181 @@
+"""Independent corroboration and the suggested confidence level of a claim.
+
+A relay is not a corroboration: only originators count, and originators
+that belong to one organisation (one is the other's parent, or they share
+an ancestor) count once, as their top-most organisation.
+
+``CONFIDENCE_RULES`` is the rule table the README quotes. The base level
+comes from the first row that matches; the caps after it can only make the
+level worse (a higher number), never better.
+
+How the review workflow uses it (``claim_approve`` in registry/services.py)::
+
+    if confidence_requires_rationale(claim, level) and not rationale.strip():
+        raise ValidationError({"confidence_rationale": "..."})
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .choices import ConflictStatus, Stance
+from .models import Claim, Conflict, Source
+
+GOOD = frozenset("AB")  # usually or completely reliable
+FAIR = frozenset("ABC")  # at least fairly reliable
+UNJUDGEABLE = frozenset("EF")  # unreliable, or cannot be judged
+
+CONFIDENCE_RULES: tuple[tuple[str, int], ...] = (
+    ("no asserting originator is cited", 6),
+    ("every independent originator is graded E or F", 6),
+    ("two or more independent originators graded A or B", 1),
+    ("two or more independent originators graded C or better", 2),
+    ("one originator graded C or better, corroborated only by D-F sources", 3),
+    ("a single independent originator graded A-C", 3),
+    ("originators graded D at best", 4),
+)
+CONFIDENCE_CAPS: tuple[tuple[str, int], ...] = (
+    (
+        "an independent originator graded as well as the best asserting one "
+        "disputes the claim",
+        4,
+    ),
+    ("one of the claim's figures is in an open conflict", 4),
+    (
+        "a settled conflict prefers another source's figure over this claim's",
+        5,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    level: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def _root(source: Source, parents: dict[int, int | None]) -> int:
+    seen = set()
+    pk = source.pk
+    while parents.get(pk) is not None and pk not in seen:
+        seen.add(pk)
+        pk = parents[pk]
+    return pk
+
+
+def _parents_of(sources: list[Source]) -> dict[int, int | None]:
+    """Source pk -> parent pk for the sources and all their ancestors, one
+    query per level of the hierarchy (officials, units: a few levels)."""
+    parents = {s.pk: s.parent_id for s in sources}
+    missing = {p for p in parents.values() if p is not None and p not in parents}
+    while missing:
+        rows = Source.objects.filter(pk__in=missing).values_list("pk", "parent_id")
+        found = dict(rows)
+        parents.update(found)
+        missing = {p for p in found.values() if p is not None and p not in parents}
+    return parents
+
+
+def _grouped_originators(claim: Claim) -> dict[str, dict[int, Source]]:
+    """Per stance, the top-most organisation's pk -> its best-graded source."""
+    citations = list(claim.citations.select_related("originator"))
+    sources = list({c.originator.pk: c.originator for c in citations}.values())
+    parents = _parents_of(sources) if sources else {}
+    grouped: dict[str, dict[int, Source]] = {Stance.ASSERTS: {}, Stance.DISPUTES: {}}
+    for citation in sorted(
+        citations, key=lambda c: (c.originator.reliability, c.originator.pk)
+    ):
+        root = _root(citation.originator, parents)
+        grouped.setdefault(citation.stance, {}).setdefault(root, citation.originator)
+    return grouped
+
+
+def _ordered(sources) -> list[Source]:
+    return sorted(sources, key=lambda s: (s.reliability, s.name))
+
+
+def independent_originators(claim: Claim) -> list[Source]:
+    """One source per independent originator of the claim, best grade first.
+
+    Relays never count; originators in one organisation count once, as the
+    best-graded of them.
+    """
+    return _ordered(_grouped_originators(claim)[Stance.ASSERTS].values())
+
+
+def _claim_conflicts(claim: Claim) -> list[Conflict]:
+    return list(
+        Conflict.objects.filter(figures__claim=claim)
+        .select_related("preferred_figure")
+        .distinct()
+    )
+
+
+def claim_suggested_confidence(claim: Claim) -> Suggestion:
+    """The level the rule table suggests, with the reasons that decided it."""
+    grouped = _grouped_originators(claim)
+    originators = _ordered(grouped[Stance.ASSERTS].values())
+    grades = [s.reliability for s in originators]
+    names = ", ".join(f"{s} ({s.reliability})" for s in originators)
+    good = [g for g in grades if g in GOOD]
+    fair = [g for g in grades if g in FAIR]
+    if not originators:
+        level, reasons = 6, [CONFIDENCE_RULES[0][0]]
+    elif all(g in UNJUDGEABLE for g in grades):
+        level, reasons = 6, [f"{CONFIDENCE_RULES[1][0]}: {names}"]
+    elif len(good) >= 2:
+        level, reasons = 1, [f"{CONFIDENCE_RULES[2][0]}: {names}"]
+    elif len(fair) >= 2:
+        level, reasons = 2, [f"{CONFIDENCE_RULES[3][0]}: {names}"]
+    elif len(fair) == 1 and len(grades) > 1:
+        level, reasons = 3, [f"{CONFIDENCE_RULES[4][0]}: {names}"]
+    elif len(fair) == 1:
+        level, reasons = 3, [f"{CONFIDENCE_RULES[5][0]}: {names}"]
+    else:
+        level, reasons = 4, [f"{CONFIDENCE_RULES[6][0]}: {names}"]
+
+    def cap(worst: int, reason: str) -> None:
+        nonlocal level
+        reasons.append(reason)
+        level = max(level, worst)
+
+    best = min(grades) if grades else "F"
+    strong = _ordered(
+        source
+        for root, source in grouped[Stance.DISPUTES].items()
+        if source.reliability <= best and root not in grouped[Stance.ASSERTS]
+    )
+    if strong:
+        cap(
+            4,
+            f"{CONFIDENCE_CAPS[0][0]}: no better than 4 ({', '.join(map(str, strong))})",
+        )
+    own = set(claim.figures.values_list("pk", flat=True))
+    for conflict in _claim_conflicts(claim):
+        label = f"{conflict.metric} {conflict.subject}"
+        if conflict.status == ConflictStatus.OPEN:
+            cap(4, f"{CONFIDENCE_CAPS[1][0]}: no better than 4 ({label})")
+        elif (
+            conflict.status == ConflictStatus.SETTLED
+            and conflict.preferred_figure_id not in own
+        ):
+            cap(5, f"{CONFIDENCE_CAPS[2][0]}: no better than 5 ({label})")
+    return Suggestion(level, reasons)
+
+
+def confidence_requires_rationale(claim: Claim, chosen_level: int) -> bool:
+    """A reviewer who departs from the suggestion must say why."""
+    return int(chosen_level) != claim_suggested_confidence(claim).level
+
+
+def confidence_rule_table() -> str:
+    """The rule table as Markdown, as the README quotes it."""
+    lines = ["| Rule (first that matches) | Suggested level |", "| --- | --- |"]
+    lines += [f"| {rule} | {level} |" for rule, level in CONFIDENCE_RULES]
+    lines += [
+        "",
+        "| Cap (each can only make the level worse) | No better than |",
+        "| --- | --- |",
+    ]
+    lines += [f"| {rule} | {level} |" for rule, level in CONFIDENCE_CAPS]
+    return "\n".join(lines)
