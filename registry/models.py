@@ -361,6 +361,10 @@ class Claim(PublicIdModel):
             models.Index(fields=["state", "-published_at"]),
             models.Index(fields=["state", "created_at"]),
         ]
+        permissions = [
+            ("review_claim", "Can approve, reject or request changes to a claim"),
+            ("retract_claim", "Can retract a published claim"),
+        ]
 
     def __str__(self) -> str:
         text = (
@@ -708,3 +712,15 @@ class Conflict(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.metric} {self.subject} [{self.get_status_display()}]"
+
+
+class ReviewQueue(Claim):
+    """Claims in review, as a reviewer's work list in the admin.
+
+    A proxy: same rows as Claim, its own admin page and view permission.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "claim awaiting review"
+        verbose_name_plural = "review queue"
