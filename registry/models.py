@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import intervals
 from .choices import (
@@ -90,6 +91,7 @@ class Source(PublicIdModel):
     homepage = models.URLField(blank=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -192,6 +194,8 @@ class Document(PublicIdModel):
     language = models.CharField(max_length=16, help_text="BCP 47 code, e.g. en, es.")
     text = models.TextField(help_text="The full text as retrieved.")
     content_hash = models.CharField(max_length=64, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -329,6 +333,8 @@ class Claim(PublicIdModel):
         editable=False,
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -395,6 +401,8 @@ class Citation(models.Model):
     relays = models.ManyToManyField(
         Source, through="CitationRelay", related_name="relayed_citations", blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "pk"]
@@ -510,6 +518,8 @@ class Figure(models.Model):
         help_text="Hash of what is measured (event, metric, subject, period): "
         "figures with the same key are about the same quantity.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "pk"]
