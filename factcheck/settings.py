@@ -161,3 +161,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# History is for reading: changes go through the edit forms and their rules.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -346,13 +346,28 @@ def _check_corrects(claim: Claim) -> None:
         )
 
 
-def claim_create(*, actor, **data: Any) -> Claim:
-    """Record a new draft claim."""
+def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
+    """Record a new draft claim.
+
+    ``claim`` is an unsaved instance to fill and save (the admin's form
+    builds one); without it a new one is made from ``data``.
+    """
     _check_edit_permission(actor, "registry.add_claim")
     unknown = set(data) - CLAIM_EDITABLE_FIELDS
     if unknown:
         raise WorkflowError(f"These fields cannot be set here: {sorted(unknown)}.")
-    claim = Claim(**data, state=ClaimState.DRAFT, created_by=actor, updated_by=actor)
+    if claim is None:
+        claim = Claim()
+    elif not claim._state.adding:
+        raise WorkflowError("This claim exists already: edit it instead.")
+    for name, value in data.items():
+        setattr(claim, name, value)
+    # Whatever the caller's instance says, a new claim starts as a draft.
+    claim.state = ClaimState.DRAFT
+    claim.published_at = None
+    claim.public_note = ""
+    claim.submitted_by = None
+    claim.created_by = claim.updated_by = actor
     claim.full_clean()
     _check_corrects(claim)
     claim._history_user = actor
