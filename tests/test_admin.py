@@ -374,3 +374,29 @@ def test_transitions_are_listed_read_only(client, editor, reviewer):
     transition = ClaimTransition.objects.get()
     change = reverse("admin:registry_claimtransition_change", args=[transition.pk])
     assert client.post(change, {"comment": "edited"}).status_code == 403
+
+
+# ------------------------------------------------------------ the seed
+
+
+def test_seeded_registry_pages_render_with_every_quote_highlighted(client, reviewer):
+    from django.core.management import call_command
+
+    from registry.models import Citation, Document
+
+    call_command("load_seeds", verbosity=0)
+    client.force_login(reviewer)
+    for name in ("claim", "reviewqueue", "source", "document", "claimtransition"):
+        url = reverse(f"admin:registry_{name}_changelist")
+        assert client.get(url).status_code == 200, name
+    article = Document.objects.filter(part_of=None).order_by("pk").first()
+    page = client.get(
+        reverse("admin:registry_document_change", args=[article.pk])
+    ).content.decode()
+    cited = Citation.objects.filter(document=article).values("claim").distinct()
+    assert cited.count() > 5
+    for claim_id in cited.values_list("claim", flat=True):
+        assert f'href="/admin/registry/claim/{claim_id}/change/"' in page
+    claim = Claim.objects.filter(state="approved").first()
+    page = client.get(change_url(claim)).content.decode()
+    assert "Workflow log" in page
