@@ -297,6 +297,8 @@ class _ClaimListMixin:
 @admin.register(Claim)
 class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
     change_form_template = "admin/registry/claim/change_form.html"
+    object_history_template = "admin/registry/claim/object_history.html"
+    history_list_display = ["state", "statement"]
     list_display = [
         "statement_display",
         "state_display",
@@ -428,6 +430,17 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 locked=obj.state in LOCKED_STATES,
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            claim_id = int(unquote(object_id))
+        except ValueError:
+            raise Http404("No such claim.") from None
+        extra_context = {
+            **(extra_context or {}),
+            "parts_history": selectors.claim_parts_history(claim_id=claim_id),
+        }
+        return super().history_view(request, object_id, extra_context)
 
     def get_urls(self):
         return [

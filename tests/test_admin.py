@@ -129,13 +129,21 @@ def test_approved_claim_page_is_read_only_and_refuses_a_post(client, editor, rev
     assert claim.statement == "At least eight soldiers killed"
 
 
-def test_history_page_lists_changes(client, editor):
+def test_history_page_lists_changes_to_the_claim_and_its_parts(client, editor):
     claim = make_claim(editor)
     services.claim_update(claim=claim, actor=editor, statement="Eight killed")
+    figure = FigureFactory.build(claim=claim)
+    services.figure_save(figure=figure, actor=editor)
+    services.figure_delete(figure=figure, actor=editor)
     client.force_login(editor)
     url = reverse("admin:registry_claim_history", args=[claim.pk])
     page = client.get(url).content.decode()
-    assert page.count("editor") >= 2
+    assert "Eight killed" in page
+    assert "At least eight soldiers killed" in page
+    parts = page[page.index('id="parts-history"') :]
+    assert "killed soldiers: at_least 8" in parts
+    assert "deleted" in parts and "added" in parts
+    assert "\u201cat least eight soldiers\u201d" in parts
 
 
 def test_history_cannot_be_used_to_revert(client, editor):
