@@ -359,6 +359,15 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
     def get_queryset(self, request):
         return selectors.claims_for_review_list(super().get_queryset(request))
 
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if request.GET.get("field_name") == "corrects":
+            # The "corrects" box offers only what can be corrected.
+            queryset = queryset.filter(state=ClaimState.APPROVED)
+        return queryset, duplicates
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         # Deleting goes one claim at a time through the service, which refuses

@@ -408,3 +408,31 @@ def test_seeded_registry_pages_render_with_every_quote_highlighted(client, revie
     claim = Claim.objects.filter(state="approved").first()
     page = client.get(change_url(claim)).content.decode()
     assert "Workflow log" in page
+
+
+def test_approved_claim_offers_a_prefilled_correction(client, editor, reviewer):
+    claim = make_claim(editor, submit=True)
+    services.claim_approve(claim=claim, actor=reviewer, confidence=3)
+    client.force_login(editor)
+    page = client.get(change_url(claim)).content.decode()
+    assert 'id="record-correction"' in page
+    add = client.get(reverse("admin:registry_claim_add"), {"corrects": claim.pk})
+    assert f'<option value="{claim.pk}" selected>' in add.content.decode()
+
+
+def test_corrects_box_offers_only_approved_claims(client, editor, reviewer):
+    published = make_claim(editor, submit=True, statement="Published one")
+    services.claim_approve(claim=published, actor=reviewer, confidence=3)
+    make_claim(editor, statement="Draft one")
+    client.force_login(editor)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "registry",
+            "model_name": "claim",
+            "field_name": "corrects",
+            "term": "one",
+        },
+    )
+    texts = [item["text"] for item in response.json()["results"]]
+    assert len(texts) == 1 and texts[0].startswith("Published one")
