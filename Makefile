@@ -9,7 +9,7 @@ PORT ?= 8000
 .DEFAULT_GOAL := help
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -22,11 +22,13 @@ venv: $(STAMP) ## Create the virtual environment and install the pinned requirem
 
 migrate: venv ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(PY) manage.py setup_roles
 
 seed: migrate ## Load the seed article's claims (running it again changes nothing)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py load_seeds
 
 run: seed ## Set up everything and serve at http://127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_accounts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: venv ## Run the whole test suite
@@ -42,4 +44,7 @@ check: venv ## Django system checks and migrations in step with the models
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var
 
-.PHONY: help venv migrate seed run test lint check clean
+e2e-deps: ## Install Debian's Chromium for the browser tests (needs root)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+.PHONY: help venv migrate seed run test lint check clean e2e-deps

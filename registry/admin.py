@@ -1,3 +1,736 @@
-"""Admin registrations. The claim workflow admin is added here by the lead."""
+"""The reviewers' workplace.
 
-from . import admin_conflicts  # noqa: F401
+The admin only shows and asks: every change to a claim, its citations and
+its figures goes through ``registry.services``, which holds the rules.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import selectors, services
+from .choices import LOCKED_STATES, ClaimState, Confidence
+from .models import (
+    Citation,
+    Claim,
+    ClaimTransition,
+    Document,
+    Event,
+    Figure,
+    ReviewQueue,
+    Source,
+    SourceAlias,
+)
+
+STATE_COLOURS = {
+    ClaimState.DRAFT: "#6c757d",
+    ClaimState.IN_REVIEW: "#b36b00",
+    ClaimState.CHANGES_REQUESTED: "#8a4baf",
+    ClaimState.APPROVED: "#1e7b34",
+    ClaimState.REJECTED: "#a71d2a",
+    ClaimState.RETRACTED: "#a71d2a",
+    ClaimState.SUPERSEDED: "#495057",
+}
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+class _HistoryAdmin(SimpleHistoryAdmin):
+    """History is for reading: a change goes through the edit form and its rules."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("History is read-only; edit the record instead.")
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
+# ---------------------------------------------------------------- list filters
+
+
+class _TextFilter(admin.SimpleListFilter):
+    """A filter typed into a box: a public id or part of a name."""
+
+    template = "admin/registry/text_filter.html"
+    placeholder = "id or name"
+
+    def lookups(self, request, model_admin):
+        return ()
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        hidden = [
+            (name, value)
+            for name, value in changelist.params.items()
+            if name != self.parameter_name
+        ]
+        yield {
+            "parameter": self.parameter_name,
+            "value": self.value() or "",
+            "hidden": hidden,
+            "placeholder": self.placeholder,
+            "clear_query_string": changelist.get_query_string(
+                remove=[self.parameter_name]
+            ),
+        }
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(self.condition(value))
+
+
+class SourceFilter(_TextFilter):
+    title = "source (originator or relay)"
+    parameter_name = "source"
+    placeholder = "id, name or alias"
+
+    def condition(self, value):
+        key = SourceAlias.normalise(value)
+        sources = Source.objects.filter(Q(public_id=value) | Q(aliases__key=key))
+        return Exists(
+            Citation.objects.filter(claim=OuterRef("pk")).filter(
+                Q(originator__in=sources) | Q(relay_links__source__in=sources)
+            )
+        )
+
+
+class EventFilter(_TextFilter):
+    title = "event"
+    parameter_name = "event"
+
+    def condition(self, value):
+        return Q(event__public_id=value) | Q(event__title__icontains=value)
+
+
+class DocumentFilter(_TextFilter):
+    title = "document"
+    parameter_name = "document"
+
+    def condition(self, value):
+        return Exists(
+            Citation.objects.filter(claim=OuterRef("pk")).filter(
+                Q(document__public_id=value) | Q(document__title__icontains=value)
+            )
+        )
+
+
+class ConflictFilter(admin.SimpleListFilter):
+    title = "conflicting figures"
+    parameter_name = "conflict"
+
+    def lookups(self, request, model_admin):
+        return (("open", "In an open conflict"), ("none", "No open conflict"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(has_open_conflict=True)
+        if self.value() == "none":
+            return queryset.filter(has_open_conflict=False)
+        return queryset
+
+
+# ------------------------------------------------------------------- inlines
+
+
+class CitationForm(forms.ModelForm):
+    class Meta:
+        model = Citation
+        fields = ["document", "originator", "quote", "start", "end", "stance"]
+        widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[
+                    name
+                ].help_text = "Leave empty when the quote occurs once in the document."
+
+    def clean(self):
+        data = super().clean()
+        document, quote = data.get("document"), data.get("quote")
+        if document is None or not quote:
+            return data
+        if data.get("start") is None:
+            found = document.text.find(quote)
+            if found < 0:
+                raise ValidationError(
+                    {"quote": f"This quote does not occur in \u201c{document}\u201d."}
+                )
+            if document.text.find(quote, found + 1) >= 0:
+                raise ValidationError(
+                    {"start": "The quote occurs more than once: give its offset."}
+                )
+            data["start"] = found
+            self.instance.start = found
+        if data.get("end") is None:
+            data["end"] = data["start"] + len(quote)
+            self.instance.end = data["end"]
+        return data
+
+
+class _ClaimPartInline(admin.StackedInline):
+    extra = 1
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and obj.state in LOCKED_STATES
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class CitationInline(_ClaimPartInline):
+    model = Citation
+    form = CitationForm
+    autocomplete_fields = ["document", "originator"]
+    readonly_fields = ["relay_chain_display"]
+    fields = [
+        ("document", "originator", "stance"),
+        "quote",
+        ("start", "end"),
+        "relay_chain_display",
+    ]
+
+    @admin.display(description="relayed through")
+    def relay_chain_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return " \u2192 ".join(str(s) for s in obj.relay_chain) or "-"
+
+
+class FigureInline(_ClaimPartInline):
+    model = Figure
+    fields = [
+        ("kind", "metric", "subject"),
+        "stated",
+        ("qualifier", "value", "value_high", "unit"),
+        ("period_start", "period_end", "as_of"),
+        ("date_value", "date_precision"),
+        "interval_display",
+    ]
+    readonly_fields = ["interval_display"]
+
+    @admin.display(description="interval")
+    def interval_display(self, obj):
+        return str(obj.interval) if obj is not None and obj.pk else "-"
+
+
+# ------------------------------------------------------------------ claims
+
+
+class ClaimActionForm(ActionForm):
+    confidence = forms.TypedChoiceField(
+        choices=[("", "confidence (to approve)"), *Confidence.choices],
+        required=False,
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "comment (reject, send back)"}),
+    )
+
+
+class _ClaimListMixin:
+    list_per_page = 50
+    show_full_result_count = False  # no COUNT(*) over a million rows per page
+
+    @admin.display(description="statement", ordering="statement")
+    def statement_display(self, obj):
+        text = (
+            obj.statement if len(obj.statement) <= 120 else obj.statement[:117] + "..."
+        )
+        url = reverse("admin:registry_claim_change", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, text)
+
+    @admin.display(description="state", ordering="state")
+    def state_display(self, obj):
+        return format_html(
+            '<span class="claim-state" style="color:#fff;background:{};'
+            'padding:1px 6px;border-radius:8px;white-space:nowrap">{}</span>',
+            STATE_COLOURS.get(obj.state, "#333"),
+            obj.get_state_display(),
+        )
+
+    @admin.display(description="confidence", ordering="confidence")
+    def confidence_display(self, obj):
+        return obj.get_confidence_display() if obj.confidence else "-"
+
+    @admin.display(description="originators")
+    def originators(self, obj):
+        names = sorted(
+            {c.originator.short_name or c.originator.name for c in obj.citations.all()}
+        )
+        return ", ".join(names) or "-"
+
+    @admin.display(description="conflict", boolean=True)
+    def conflict_flag(self, obj):
+        return bool(getattr(obj, "has_open_conflict", False))
+
+
+@admin.register(Claim)
+class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
+    change_form_template = "admin/registry/claim/change_form.html"
+    object_history_template = "admin/registry/claim/object_history.html"
+    history_list_display = ["state", "statement"]
+    list_display = [
+        "statement_display",
+        "state_display",
+        "confidence_display",
+        "originators",
+        "event",
+        "conflict_flag",
+        "updated_at",
+    ]
+    list_display_links = None
+    list_filter = [
+        "state",
+        "confidence",
+        ConflictFilter,
+        SourceFilter,
+        EventFilter,
+        DocumentFilter,
+    ]
+    search_fields = [
+        "statement",
+        "public_id",
+        "citations__quote",
+        "citations__originator__name",
+        "citations__originator__aliases__alias",
+    ]
+    autocomplete_fields = ["event", "corrects"]
+    inlines = [CitationInline, FigureInline]
+    action_form = ClaimActionForm
+    actions = ["approve_selected", "reject_selected", "request_changes_selected"]
+    readonly_fields = [
+        "public_id",
+        "state",
+        "public_note",
+        "published_at",
+        "created_by",
+        "updated_by",
+        "submitted_by",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["statement", "kind", "event", "corrects"]}),
+        ("Judgement", {"fields": ["confidence", "confidence_rationale"]}),
+        (
+            "Workflow",
+            {
+                "fields": [
+                    ("public_id", "state"),
+                    "public_note",
+                    "published_at",
+                    ("created_by", "updated_by", "submitted_by"),
+                    ("created_at", "updated_at"),
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return selectors.claims_for_review_list(super().get_queryset(request))
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, duplicates = super().get_search_results(
+            request, queryset, search_term
+        )
+        if request.GET.get("field_name") == "corrects":
+            # The "corrects" box offers only what can be corrected.
+            queryset = queryset.filter(state=ClaimState.APPROVED)
+        return queryset, duplicates
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        # Deleting goes one claim at a time through the service, which refuses
+        # published claims; the bulk delete would bypass it.
+        actions.pop("delete_selected", None)
+        if not request.user.has_perm("registry.review_claim"):
+            for name in (
+                "approve_selected",
+                "reject_selected",
+                "request_changes_selected",
+            ):
+                actions.pop(name, None)
+        return actions
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and obj.state in LOCKED_STATES
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+    # -- saving through the services
+
+    def save_model(self, request, obj, form, change):
+        fields = [f for f in form.changed_data if f in services.CLAIM_EDITABLE_FIELDS]
+        data = {name: form.cleaned_data[name] for name in fields}
+        if not change:
+            services.claim_create(actor=request.user, claim=obj, **data)
+        elif data:
+            services.claim_update(claim=obj, actor=request.user, **data)
+
+    def save_formset(self, request, form, formset, change):
+        save, delete = {
+            Citation: (services.citation_save, services.citation_delete),
+            Figure: (services.figure_save, services.figure_delete),
+        }[formset.model]
+        name = formset.model._meta.model_name
+        for part in formset.save(commit=False):
+            save(**{name: part, "actor": request.user})
+        for part in formset.deleted_objects:
+            delete(**{name: part, "actor": request.user})
+        formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        services.claim_delete(claim=obj, actor=request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except services.WorkflowError as exc:
+            # Someone published the claim while this form was open.
+            self.message_user(request, _reason(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+    # -- the review panel and its transitions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context.update(
+                available_actions=services.claim_available_actions(
+                    claim=obj, actor=request.user
+                ),
+                transitions=selectors.claim_transitions(claim=obj),
+                confidence_choices=Confidence.choices,
+                locked=obj.state in LOCKED_STATES,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        try:
+            claim_id = int(unquote(object_id))
+        except ValueError:
+            raise Http404("No such claim.") from None
+        extra_context = {
+            **(extra_context or {}),
+            "parts_history": selectors.claim_parts_history(claim_id=claim_id),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/transition/<str:action>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="registry_claim_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    @staticmethod
+    def _transition_arguments(action: str, post) -> dict:
+        arguments = {"comment": post.get("comment", "")}
+        if action == "approve":
+            arguments["confidence"] = post.get("confidence") or None
+            arguments["rationale"] = post.get("rationale", "")
+        if action == "retract":
+            arguments["public_note"] = post.get("public_note", "")
+        return arguments
+
+    def transition_view(self, request, object_id, action):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if action not in services.TRANSITION_SERVICES:
+            raise Http404(f"No transition called {action!r}.")
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            raise Http404("No such claim.")
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied("You may not see this claim.")
+        service = services.TRANSITION_SERVICES[action]
+        try:
+            # PermissionDenied (a forged request, four eyes) propagates: 403.
+            service(
+                claim=claim,
+                actor=request.user,
+                **self._transition_arguments(action, request.POST),
+            )
+        except services.WorkflowError as exc:
+            self.message_user(request, _reason(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"The claim is now {claim.get_state_display().lower()}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:registry_claim_change", args=[claim.pk])
+        )
+
+    # -- bulk actions, claim by claim with the same rules
+
+    def _bulk(self, request, queryset, action, **arguments):
+        done, refused = services.claims_transition_each(
+            claims=list(queryset.order_by("pk")),
+            actor=request.user,
+            action=action,
+            **arguments,
+        )
+        label = services.ACTION_LABELS[action]
+        if done:
+            self.message_user(
+                request,
+                f"{len(done)} claim(s): {label} done.",
+                messages.SUCCESS,
+            )
+        for claim, reason in refused[:20]:
+            self.message_user(
+                request,
+                f"Refused to {label} \u201c{claim.statement[:60]}\u201d "
+                f"({claim.public_id}): {reason}",
+                messages.WARNING,
+            )
+        if len(refused) > 20:
+            self.message_user(
+                request, f"... and {len(refused) - 20} more refused.", messages.WARNING
+            )
+
+    @admin.action(description="Approve selected claims (choose a confidence)")
+    def approve_selected(self, request, queryset):
+        self._bulk(
+            request,
+            queryset,
+            "approve",
+            confidence=request.POST.get("confidence") or None,
+            comment=request.POST.get("comment", ""),
+        )
+
+    @admin.action(description="Reject selected claims (with a comment)")
+    def reject_selected(self, request, queryset):
+        self._bulk(request, queryset, "reject", comment=request.POST.get("comment", ""))
+
+    @admin.action(description="Request changes to selected claims (with a comment)")
+    def request_changes_selected(self, request, queryset):
+        self._bulk(
+            request,
+            queryset,
+            "request_changes",
+            comment=request.POST.get("comment", ""),
+        )
+
+
+@admin.register(ReviewQueue)
+class ReviewQueueAdmin(_ClaimListMixin, admin.ModelAdmin):
+    """Claims waiting for the signed-in reviewer, oldest submission first."""
+
+    list_display = [
+        "statement_display",
+        "state_display",
+        "originators",
+        "event",
+        "conflict_flag",
+        "submitted_by",
+        "submitted_at_display",
+    ]
+    list_display_links = None
+    search_fields = ["statement", "citations__quote"]
+    actions = None
+
+    def get_queryset(self, request):
+        return selectors.review_queue(user=request.user)
+
+    def get_ordering(self, request):
+        return ["submitted_at", "pk"]
+
+    @admin.display(description="submitted")
+    def submitted_at_display(self, obj):
+        return obj.submitted_at
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClaimTransition)
+class ClaimTransitionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "claim", "from_state", "to_state", "actor", "comment"]
+    list_filter = ["to_state"]
+    list_select_related = ["claim", "actor"]
+    search_fields = ["claim__public_id", "claim__statement", "comment"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ------------------------------------------------------ sources, documents
+
+
+class SourceAliasInline(admin.TabularInline):
+    model = SourceAlias
+    fields = ["alias"]
+    extra = 1
+
+
+@admin.register(Source)
+class SourceAdmin(_HistoryAdmin):
+    list_display = ["name", "short_name", "kind", "reliability", "based_in"]
+    list_filter = ["kind", "reliability"]
+    search_fields = ["name", "short_name", "aliases__alias", "public_id"]
+    autocomplete_fields = ["parent"]
+    inlines = [SourceAliasInline]
+    readonly_fields = ["public_id", "claims_by_state"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "kind", "based_in", "parent"]}),
+        ("Reliability", {"fields": ["reliability", "reliability_rationale"]}),
+        (None, {"fields": ["homepage", "public_id", "claims_by_state"]}),
+    ]
+
+    @admin.display(description="claims it originates")
+    def claims_by_state(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        counts = selectors.source_claim_counts(source=obj)
+        if not counts:
+            return "none"
+        url = reverse("admin:registry_claim_changelist")
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}?source={}&amp;state__exact={}">{}: {}</a>',
+            (
+                (url, obj.public_id, state, ClaimState(state).label, n)
+                for state, n in sorted(counts.items())
+            ),
+        )
+
+
+@admin.register(Document)
+class DocumentAdmin(_HistoryAdmin):
+    list_display = ["title", "kind", "publisher", "published_on", "language"]
+    list_filter = ["kind", "language"]
+    list_select_related = ["publisher"]
+    search_fields = ["title", "public_id", "url"]
+    autocomplete_fields = ["publisher", "part_of"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "kind",
+                    "publisher",
+                    "part_of",
+                    ("url", "archive_url"),
+                    ("published_on", "published_precision", "language"),
+                    "retrieved_at",
+                ]
+            },
+        ),
+        ("Text", {"fields": ["highlighted_text", "text", "content_hash", "public_id"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["highlighted_text", "content_hash", "public_id"]
+        if obj is not None and obj.citations.exists():
+            # Quotes point into this text by offset; changing it would change
+            # what cited (and maybe published) claims rest on.
+            readonly.append("text")
+        return readonly
+
+    @admin.display(description="cited quotes")
+    def highlighted_text(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        return _highlight(obj)
+
+
+def _highlight(document: Document) -> str:
+    """The document's text with each cited span marked and linked to its claim."""
+    text = document.text
+    citations = list(document.citations.select_related("claim").order_by("start", "pk"))
+    bounds = sorted(
+        {0, len(text)} | {c.start for c in citations} | {c.end for c in citations}
+    )
+    parts = []
+    for low, high in itertools.pairwise(bounds):
+        covering = [c for c in citations if c.start <= low and high <= c.end]
+        chunk = text[low:high]
+        if not covering:
+            parts.append(format_html("{}", chunk))
+            continue
+        first = covering[0].claim
+        parts.append(
+            format_html(
+                '<mark title="{}"><a href="{}">{}</a></mark>',
+                "; ".join(
+                    f"{c.claim.public_id} [{c.claim.get_state_display()}]"
+                    for c in covering
+                ),
+                reverse("admin:registry_claim_change", args=[first.pk]),
+                chunk,
+            )
+        )
+    return format_html(
+        '<div class="document-text" style="white-space:pre-wrap;max-width:60em">{}</div>',
+        mark_safe("".join(parts)),
+    )
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "date_earliest", "date_latest", "place"]
+    search_fields = ["title", "place", "public_id"]
+    readonly_fields = ["public_id"]
+
+
+# The index page shows the review counts above the usual list of models.
+admin.site.index_template = "admin/registry/index.html"
+
+# Conflict admin lives in its own module; importing it registers it.
+from . import admin_conflicts  # noqa: E402, F401

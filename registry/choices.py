@@ -124,3 +124,18 @@ class ConflictAction(models.TextChoices):
     EXPLAINED = "explained", "Explained"
     SETTLED = "settled", "Settled"
     DISSOLVED = "dissolved", "Dissolved (figures agree again)"
+
+
+# The review workflow: which state may follow which. Services check every
+# transition against this map after locking the claim's row.
+TRANSITIONS = {
+    ClaimState.DRAFT: frozenset({ClaimState.IN_REVIEW}),
+    ClaimState.CHANGES_REQUESTED: frozenset({ClaimState.IN_REVIEW}),
+    ClaimState.IN_REVIEW: frozenset(
+        {ClaimState.APPROVED, ClaimState.REJECTED, ClaimState.CHANGES_REQUESTED}
+    ),
+    ClaimState.APPROVED: frozenset({ClaimState.RETRACTED, ClaimState.SUPERSEDED}),
+    ClaimState.REJECTED: frozenset(),
+    ClaimState.RETRACTED: frozenset(),
+    ClaimState.SUPERSEDED: frozenset(),
+}

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from . import intervals
 from .choices import (
@@ -91,6 +92,7 @@ class Source(PublicIdModel):
     homepage = models.URLField(blank=True)
 
     objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -211,6 +213,8 @@ class Document(PublicIdModel):
     language = models.CharField(max_length=16, help_text="BCP 47 code, e.g. en, es.")
     text = models.TextField(help_text="The full text as retrieved.")
     content_hash = models.CharField(max_length=64, editable=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -348,6 +352,8 @@ class Claim(PublicIdModel):
         editable=False,
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -380,6 +386,10 @@ class Claim(PublicIdModel):
             models.Index(fields=["state", "-published_at"]),
             models.Index(fields=["state", "created_at"]),
         ]
+        permissions = [
+            ("review_claim", "Can approve, reject or request changes to a claim"),
+            ("retract_claim", "Can retract a published claim"),
+        ]
 
     def __str__(self) -> str:
         text = (
@@ -410,6 +420,8 @@ class Citation(models.Model):
     relays = models.ManyToManyField(
         Source, through="CitationRelay", related_name="relayed_citations", blank=True
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "pk"]
@@ -525,6 +537,8 @@ class Figure(models.Model):
         help_text="Hash of what is measured (event, metric, subject, period): "
         "figures with the same key are about the same quantity.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["claim", "pk"]
@@ -796,3 +810,15 @@ class ConflictDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conflict_public_id}: {self.action} ({self.created_at:%Y-%m-%d})"
+
+
+class ReviewQueue(Claim):
+    """Claims in review, as a reviewer's work list in the admin.
+
+    A proxy: same rows as Claim, its own admin page and view permission.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "claim awaiting review"
+        verbose_name_plural = "review queue"

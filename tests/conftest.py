@@ -46,3 +46,37 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
         report.longrepr = f"skipped under CI=true, which CI never allows: {reason}"
+
+
+# ---------------------------------------------------------------- workflow roles
+
+
+def _member(username: str, role: str):
+    from registry.roles import roles_setup
+    from tests.factories import UserFactory
+
+    groups = roles_setup()
+    user = UserFactory(username=username, is_staff=True)
+    user.groups.add(groups[role])
+    return user
+
+
+@pytest.fixture
+def editor(db):
+    from registry.roles import EDITOR
+
+    return _member("editor", EDITOR)
+
+
+@pytest.fixture
+def reviewer(db):
+    from registry.roles import REVIEWER
+
+    return _member("reviewer", REVIEWER)
+
+
+@pytest.fixture
+def second_reviewer(db):
+    from registry.roles import REVIEWER
+
+    return _member("reviewer2", REVIEWER)

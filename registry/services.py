@@ -1,0 +1,486 @@
+"""The review workflow: every change to a claim's state, and every edit to a
+claim's content, goes through a function here.
+
+Each transition locks the claim's row (``select_for_update`` inside
+``transaction.atomic``), re-reads it, checks the state against
+``choices.TRANSITIONS``, checks the actor's permission and the workflow's
+rules, makes the change and writes one ``ClaimTransition`` row. Two
+reviewers acting at once are serialised by the row lock: the second one
+re-reads the state the first one left and is refused with a message that
+says so.
+
+The admin, the management commands and the tests call these functions and
+nothing else changes a claim's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import LOCKED_STATES, TRANSITIONS, ClaimState, Confidence
+from .models import Citation, Claim, ClaimTransition, Figure
+
+
+class WorkflowError(ValidationError):
+    """A transition or an edit the workflow's rules do not allow."""
+
+
+# Fields an editor or reviewer may edit on a claim that is not locked.
+# State, publication date and authorship change only through the workflow.
+CLAIM_EDITABLE_FIELDS = frozenset(
+    {"statement", "kind", "event", "corrects", "confidence", "confidence_rationale"}
+)
+
+# The verb for each target state, for messages and the admin's buttons.
+ACTIONS = {
+    "submit": ClaimState.IN_REVIEW,
+    "approve": ClaimState.APPROVED,
+    "reject": ClaimState.REJECTED,
+    "request_changes": ClaimState.CHANGES_REQUESTED,
+    "retract": ClaimState.RETRACTED,
+}
+ACTION_LABELS = {
+    "submit": "submit for review",
+    "approve": "approve",
+    "reject": "reject",
+    "request_changes": "request changes to",
+    "retract": "retract",
+}
+ACTION_PERMISSIONS = {
+    "submit": "registry.change_claim",
+    "approve": "registry.review_claim",
+    "reject": "registry.review_claim",
+    "request_changes": "registry.review_claim",
+    "retract": "registry.retract_claim",
+}
+
+
+# --------------------------------------------------------------------- checks
+
+
+def _state_label(state: str) -> str:
+    return ClaimState(state).label.lower()
+
+
+def _check_state(claim: Claim, action: str) -> None:
+    target = ACTIONS[action]
+    if target not in TRANSITIONS[ClaimState(claim.state)]:
+        raise WorkflowError(
+            f"Cannot {ACTION_LABELS[action]} this claim: it is "
+            f"{_state_label(claim.state)}, and a {_state_label(claim.state)} claim "
+            f"cannot become {_state_label(target)}."
+        )
+
+
+def _check_permission(claim: Claim, actor, action: str) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Only a signed-in, active user can change a claim.")
+    if not actor.has_perm(ACTION_PERMISSIONS[action]):
+        role = "an editor" if action == "submit" else "a reviewer"
+        raise PermissionDenied(
+            f"You may not {ACTION_LABELS[action]} claims: that takes {role}'s "
+            f"permission ({ACTION_PERMISSIONS[action]})."
+        )
+    if action == "approve" and actor.pk in {claim.submitted_by_id, claim.updated_by_id}:
+        # Four eyes: no exception for superusers.
+        who = "submitted" if actor.pk == claim.submitted_by_id else "last edited"
+        raise PermissionDenied(
+            f"You {who} this claim, so someone else must approve it (four eyes)."
+        )
+
+
+def _check(claim: Claim, actor, action: str) -> None:
+    _check_state(claim, action)
+    _check_permission(claim, actor, action)
+
+
+def claim_available_actions(*, claim: Claim, actor) -> list[str]:
+    """The transitions ``actor`` may start on ``claim`` as it stands.
+
+    Uses the same checks as the transitions themselves (state, permission,
+    four eyes); rules about the input (a comment, a confidence level) are
+    asked for by the form and checked when the action runs.
+    """
+    available = []
+    for action in ACTIONS:
+        try:
+            _check(claim, actor, action)
+        except (WorkflowError, PermissionDenied):
+            continue
+        available.append(action)
+    return available
+
+
+def _require(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(message)
+    return value
+
+
+def _lock(claim: Claim) -> Claim:
+    """Re-read ``claim`` with its row locked until the transaction ends."""
+    try:
+        return Claim.objects.select_for_update().get(pk=claim.pk)
+    except Claim.DoesNotExist:
+        raise WorkflowError("This claim no longer exists.") from None
+
+
+def _record(claim: Claim, actor, from_state: str, comment: str) -> ClaimTransition:
+    return ClaimTransition.objects.create(
+        claim=claim,
+        actor=actor,
+        from_state=from_state,
+        to_state=claim.state,
+        comment=comment,
+    )
+
+
+def _after_transition(claim: Claim) -> None:
+    """Hook run after every transition, inside its transaction.
+
+    Conflict detection is wired here by the lead (figures of a newly
+    approved claim compared with the other figures about the same
+    quantity). Until then it intentionally does nothing.
+    """
+
+
+def _transition(
+    *,
+    claim: Claim,
+    actor,
+    action: str,
+    comment: str,
+    fields: dict[str, Any] | None = None,
+    rules=None,
+) -> Claim:
+    with transaction.atomic():
+        locked = _lock(claim)
+        _check(locked, actor, action)
+        if rules is not None:
+            rules(locked)
+        from_state = locked.state
+        locked.state = ACTIONS[action]
+        for name, value in (fields or {}).items():
+            setattr(locked, name, value)
+        locked._history_user = actor
+        locked.full_clean()
+        locked.save(update_fields=["state", *(fields or {})])
+        _record(locked, actor, from_state, comment)
+        _after_transition(locked)
+    # Hand the caller's object the new state so it is not left stale.
+    claim.refresh_from_db()
+    return claim
+
+
+# ----------------------------------------------------------------- transitions
+
+
+def claim_submit(*, claim: Claim, actor, comment: str = "") -> Claim:
+    """Draft or changes requested -> in review."""
+    return _transition(
+        claim=claim,
+        actor=actor,
+        action="submit",
+        comment=(comment or "").strip(),
+        fields={"submitted_by": actor},
+    )
+
+
+def _approval_rules(claim: Claim) -> None:
+    citations = list(claim.citations.select_related("document"))
+    if not citations:
+        raise WorkflowError(
+            "Cannot approve a claim without a citation: add the source's exact quote."
+        )
+    problems = []
+    for citation in citations:
+        # Quotes were verbatim when saved; the document's text may have been
+        # edited since, so check again before publishing.
+        try:
+            citation.check_quote()
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise WorkflowError(problems)
+
+
+def claim_approve(
+    *,
+    claim: Claim,
+    actor,
+    confidence: int | str | None,
+    rationale: str = "",
+    comment: str = "",
+) -> Claim:
+    """In review -> approved (published). A correction supersedes its original."""
+    try:
+        level = Confidence(int(confidence))
+    except (TypeError, ValueError):
+        raise WorkflowError(
+            "Approval needs a confidence level from 1 (confirmed) to 6 "
+            "(cannot be judged)."
+        ) from None
+
+    def rules(locked: Claim) -> None:
+        _approval_rules(locked)
+        if locked.corrects_id is not None:
+            original = Claim.objects.select_for_update().get(pk=locked.corrects_id)
+            if original.state != ClaimState.APPROVED:
+                raise WorkflowError(
+                    f"This claim corrects a claim that is "
+                    f"{_state_label(original.state)}; only an approved claim "
+                    f"can be superseded."
+                )
+
+    with transaction.atomic():
+        claim = _transition(
+            claim=claim,
+            actor=actor,
+            action="approve",
+            comment=(comment or "").strip(),
+            fields={
+                "confidence": level.value,
+                "confidence_rationale": (rationale or "").strip(),
+                "published_at": timezone.now(),
+            },
+            rules=rules,
+        )
+        if claim.corrects_id is not None:
+            _supersede(original_id=claim.corrects_id, successor=claim, actor=actor)
+    return claim
+
+
+def _supersede(*, original_id: int, successor: Claim, actor) -> None:
+    original = Claim.objects.select_for_update().get(pk=original_id)
+    if ClaimState.SUPERSEDED not in TRANSITIONS[ClaimState(original.state)]:
+        raise WorkflowError(
+            f"The corrected claim is {_state_label(original.state)} and cannot be "
+            f"superseded."
+        )
+    from_state = original.state
+    original.state = ClaimState.SUPERSEDED
+    original._history_user = actor
+    original.save(update_fields=["state"])
+    _record(original, actor, from_state, f"Superseded by {successor.public_id}.")
+    _after_transition(original)
+
+
+def claim_reject(*, claim: Claim, actor, comment: str) -> Claim:
+    """In review -> rejected."""
+    comment = _require(comment, "Say why the claim is rejected: a comment is needed.")
+    return _transition(claim=claim, actor=actor, action="reject", comment=comment)
+
+
+def claim_request_changes(*, claim: Claim, actor, comment: str) -> Claim:
+    """In review -> changes requested (back to the editor)."""
+    comment = _require(
+        comment, "Say what needs changing: a comment for the editor is needed."
+    )
+    return _transition(
+        claim=claim, actor=actor, action="request_changes", comment=comment
+    )
+
+
+def claim_retract(*, claim: Claim, actor, comment: str, public_note: str) -> Claim:
+    """Approved -> retracted, with a note the public will read."""
+    comment = _require(comment, "Say why the claim is retracted: a comment is needed.")
+    public_note = _require(
+        public_note,
+        "A retraction needs a public note: the public sees why it was withdrawn.",
+    )
+    return _transition(
+        claim=claim,
+        actor=actor,
+        action="retract",
+        comment=comment,
+        fields={"public_note": public_note},
+    )
+
+
+TRANSITION_SERVICES = {
+    "submit": claim_submit,
+    "approve": claim_approve,
+    "reject": claim_reject,
+    "request_changes": claim_request_changes,
+    "retract": claim_retract,
+}
+
+
+# ------------------------------------------------------------------- editing
+
+
+def _check_editable(claim: Claim) -> None:
+    if claim.state in LOCKED_STATES:
+        raise WorkflowError(
+            f"This claim is {_state_label(claim.state)} and read-only: its text, "
+            f"citations and figures cannot change. Record a correction instead: a "
+            f"new claim that corrects it."
+        )
+
+
+def _check_edit_permission(actor, perm: str) -> None:
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied("Only a signed-in, active user can edit claims.")
+    if not actor.has_perm(perm):
+        raise PermissionDenied(f"You may not do this: it needs {perm}.")
+
+
+def _check_corrects(claim: Claim) -> None:
+    if claim.corrects_id is None:
+        return
+    original = claim.corrects
+    if original.pk == claim.pk:
+        raise WorkflowError({"corrects": "A claim cannot correct itself."})
+    if original.state != ClaimState.APPROVED:
+        raise WorkflowError(
+            {
+                "corrects": f"Only an approved claim can be corrected; this one is "
+                f"{_state_label(original.state)}."
+            }
+        )
+
+
+def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
+    """Record a new draft claim.
+
+    ``claim`` is an unsaved instance to fill and save (the admin's form
+    builds one); without it a new one is made from ``data``.
+    """
+    _check_edit_permission(actor, "registry.add_claim")
+    unknown = set(data) - CLAIM_EDITABLE_FIELDS
+    if unknown:
+        raise WorkflowError(f"These fields cannot be set here: {sorted(unknown)}.")
+    if claim is None:
+        claim = Claim()
+    elif not claim._state.adding:
+        raise WorkflowError("This claim exists already: edit it instead.")
+    for name, value in data.items():
+        setattr(claim, name, value)
+    # Whatever the caller's instance says, a new claim starts as a draft.
+    claim.state = ClaimState.DRAFT
+    claim.published_at = None
+    claim.public_note = ""
+    claim.submitted_by = None
+    claim.created_by = claim.updated_by = actor
+    claim.full_clean()
+    _check_corrects(claim)
+    claim._history_user = actor
+    claim.save()
+    return claim
+
+
+def claim_update(*, claim: Claim, actor, **data: Any) -> Claim:
+    """Edit a claim that is not locked; the editor becomes its last editor."""
+    _check_edit_permission(actor, "registry.change_claim")
+    unknown = set(data) - CLAIM_EDITABLE_FIELDS
+    if unknown:
+        raise WorkflowError(f"These fields cannot be changed here: {sorted(unknown)}.")
+    with transaction.atomic():
+        locked = _lock(claim)
+        _check_editable(locked)
+        for name, value in data.items():
+            setattr(locked, name, value)
+        locked.updated_by = actor
+        locked.full_clean()
+        _check_corrects(locked)
+        locked._history_user = actor
+        locked.save(update_fields=[*data, "updated_by"])
+    claim.refresh_from_db()
+    return claim
+
+
+def claim_delete(*, claim: Claim, actor) -> None:
+    """Delete a claim that was never published."""
+    _check_edit_permission(actor, "registry.delete_claim")
+    with transaction.atomic():
+        locked = _lock(claim)
+        _check_editable(locked)
+        locked._history_user = actor
+        locked.delete()
+
+
+def _touch(claim: Claim, actor) -> Claim:
+    """Lock the parent claim, refuse if locked, and record who edited it."""
+    locked = _lock(claim)
+    _check_editable(locked)
+    locked.updated_by = actor
+    locked._history_user = actor
+    locked.save(update_fields=["updated_by"])
+    return locked
+
+
+def _part_save(part: Citation | Figure, actor, model_name: str):
+    perm = "add" if part._state.adding else "change"
+    _check_edit_permission(actor, f"registry.{perm}_{model_name}")
+    with transaction.atomic():
+        _touch(part.claim, actor)
+        if not part._state.adding:
+            # The part may have been moved from a locked claim.
+            previous = type(part).objects.select_related("claim").get(pk=part.pk)
+            if previous.claim_id != part.claim_id:
+                _touch(previous.claim, actor)
+        if isinstance(part, Figure):
+            # Derived, non-editable fields that full_clean() would find blank.
+            part.derive_interval()
+            part.quantity_key = part.compute_quantity_key()
+        part.full_clean()
+        part._history_user = actor
+        part.save()
+    return part
+
+
+def _part_delete(part: Citation | Figure, actor, model_name: str) -> None:
+    _check_edit_permission(actor, f"registry.delete_{model_name}")
+    with transaction.atomic():
+        _touch(part.claim, actor)
+        part._history_user = actor
+        part.delete()
+
+
+def citation_save(*, citation: Citation, actor) -> Citation:
+    """Add or change a citation of a claim that is not locked."""
+    return _part_save(citation, actor, "citation")
+
+
+def citation_delete(*, citation: Citation, actor) -> None:
+    _part_delete(citation, actor, "citation")
+
+
+def figure_save(*, figure: Figure, actor) -> Figure:
+    """Add or change a figure of a claim that is not locked."""
+    return _part_save(figure, actor, "figure")
+
+
+def figure_delete(*, figure: Figure, actor) -> None:
+    _part_delete(figure, actor, "figure")
+
+
+# ------------------------------------------------------------------ in bulk
+
+
+def claims_transition_each(
+    *, claims: Iterable[Claim], actor, action: str, **arguments: Any
+) -> tuple[list[Claim], list[tuple[Claim, str]]]:
+    """Apply one transition claim by claim, each in its own transaction.
+
+    Returns the claims changed and, for each refused one, the reason.
+    """
+    service = TRANSITION_SERVICES[action]
+    done: list[Claim] = []
+    refused: list[tuple[Claim, str]] = []
+    for claim in claims:
+        try:
+            service(claim=claim, actor=actor, **arguments)
+        except PermissionDenied as exc:
+            refused.append((claim, str(exc)))
+        except ValidationError as exc:
+            refused.append((claim, " ".join(exc.messages)))
+        else:
+            done.append(claim)
+    return done, refused
