@@ -338,10 +338,20 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         "submitted_by",
         "created_at",
         "updated_at",
+        "conflicts_and_suggestion",
     ]
     fieldsets = [
         (None, {"fields": ["statement", "kind", "event", "corrects"]}),
-        ("Judgement", {"fields": ["confidence", "confidence_rationale"]}),
+        (
+            "Judgement",
+            {
+                "fields": [
+                    "conflicts_and_suggestion",
+                    "confidence",
+                    "confidence_rationale",
+                ]
+            },
+        ),
         (
             "Workflow",
             {
@@ -358,6 +368,14 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
 
     def get_queryset(self, request):
         return selectors.claims_for_review_list(super().get_queryset(request))
+
+    @admin.display(description="Conflicts and suggested confidence")
+    def conflicts_and_suggestion(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        from .admin_conflicts import claim_conflict_summary
+
+        return claim_conflict_summary(obj)
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(

@@ -35,6 +35,7 @@ REVIEWER_PERMISSIONS = sorted(
         "retract_claim",
         "view_reviewqueue",
         "change_conflict",
+        "settle_conflict",
     ]
 )
 ROLES = {EDITOR: EDITOR_PERMISSIONS, REVIEWER: REVIEWER_PERMISSIONS}

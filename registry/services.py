@@ -22,7 +22,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import conflicts
 from .choices import LOCKED_STATES, TRANSITIONS, ClaimState, Confidence
+from .confidence import claim_suggested_confidence, confidence_requires_rationale
 from .models import Citation, Claim, ClaimTransition, Figure
 
 
@@ -142,12 +144,12 @@ def _record(claim: Claim, actor, from_state: str, comment: str) -> ClaimTransiti
 
 
 def _after_transition(claim: Claim) -> None:
-    """Hook run after every transition, inside its transaction.
+    """Run after every transition, inside its transaction.
 
-    Conflict detection is wired here by the lead (figures of a newly
-    approved claim compared with the other figures about the same
-    quantity). Until then it intentionally does nothing.
+    A claim entering or leaving the states that take part in conflict
+    detection changes which figures disagree about its quantities.
     """
+    conflicts.conflicts_refresh_for_claim(claim=claim)
 
 
 def _transition(
@@ -229,6 +231,20 @@ def claim_approve(
 
     def rules(locked: Claim) -> None:
         _approval_rules(locked)
+        if (
+            confidence_requires_rationale(locked, level.value)
+            and not (rationale or "").strip()
+        ):
+            suggestion = claim_suggested_confidence(locked)
+            raise WorkflowError(
+                {
+                    "confidence_rationale": (
+                        f"The suggested confidence is {suggestion.level} "
+                        f"({'; '.join(suggestion.reasons)}); a rationale is needed "
+                        f"to choose {level.value}."
+                    )
+                }
+            )
         if locked.corrects_id is not None:
             original = Claim.objects.select_for_update().get(pk=locked.corrects_id)
             if original.state != ClaimState.APPROVED:
@@ -391,6 +407,17 @@ def claim_update(*, claim: Claim, actor, **data: Any) -> Claim:
         _check_corrects(locked)
         locked._history_user = actor
         locked.save(update_fields=[*data, "updated_by"])
+        if "event" in data:
+            # A figure's quantity includes its claim's event: re-key the
+            # figures, then refresh both the quantities they left and joined.
+            keys = set()
+            for figure in locked.figures.all():
+                keys.add(figure.quantity_key)
+                figure.quantity_key = figure.compute_quantity_key()
+                keys.add(figure.quantity_key)
+                figure._history_user = actor
+                figure.save(update_fields=["quantity_key"])
+            conflicts.conflicts_refresh(quantity_keys=keys)
     claim.refresh_from_db()
     return claim
 
@@ -402,7 +429,9 @@ def claim_delete(*, claim: Claim, actor) -> None:
         locked = _lock(claim)
         _check_editable(locked)
         locked._history_user = actor
+        keys = set(locked.figures.values_list("quantity_key", flat=True))
         locked.delete()
+        conflicts.conflicts_refresh(quantity_keys=keys)
 
 
 def _touch(claim: Claim, actor) -> Claim:
@@ -431,7 +460,19 @@ def _part_save(part: Citation | Figure, actor, model_name: str):
             part.quantity_key = part.compute_quantity_key()
         part.full_clean()
         part._history_user = actor
-        part.save()
+        if isinstance(part, Figure) and not part._state.adding:
+            # The figure may leave its old quantity: refresh that one too.
+            old_key = (
+                type(part)
+                .objects.values_list("quantity_key", flat=True)
+                .get(pk=part.pk)
+            )
+            part.save()
+            conflicts.conflicts_refresh(quantity_keys={old_key, part.quantity_key})
+        else:
+            part.save()
+            if isinstance(part, Figure):
+                conflicts.conflicts_refresh_for_figure(figure=part)
     return part
 
 
@@ -440,7 +481,10 @@ def _part_delete(part: Citation | Figure, actor, model_name: str) -> None:
     with transaction.atomic():
         _touch(part.claim, actor)
         part._history_user = actor
+        key = part.quantity_key if isinstance(part, Figure) else None
         part.delete()
+        if key is not None:
+            conflicts.conflicts_refresh(quantity_keys={key})
 
 
 def citation_save(*, citation: Citation, actor) -> Citation:

@@ -241,7 +241,7 @@ def test_claim_list_shows_state_confidence_originators_and_conflict(
     client, editor, reviewer
 ):
     claim = make_claim(editor, submit=True)
-    services.claim_approve(claim=claim, actor=reviewer, confidence=2)
+    services.claim_approve(claim=claim, actor=reviewer, confidence=2, rationale="Two reports agree.")
     figure = FigureFactory(claim=claim)
     conflict = Conflict.objects.create(
         quantity_key=figure.quantity_key,

@@ -281,7 +281,12 @@ def test_approved_correction_supersedes_the_original(editor, reviewer):
     original = approved(editor, reviewer)
     correction = draft(editor, corrects=original)
     services.claim_submit(claim=correction, actor=editor)
-    services.claim_approve(claim=correction, actor=reviewer, confidence=2)
+    services.claim_approve(
+        claim=correction,
+        actor=reviewer,
+        confidence=2,
+        rationale="Confirmed by the ministry.",
+    )
     original.refresh_from_db()
     assert original.state == ClaimState.SUPERSEDED
     assert original.corrected_by == correction
@@ -314,7 +319,12 @@ def test_correction_of_a_since_retracted_claim_cannot_be_approved(editor, review
     services.claim_submit(claim=correction, actor=editor)
     services.claim_retract(claim=original, actor=reviewer, comment="c", public_note="n")
     with pytest.raises(WorkflowError, match="corrects a claim that is retracted"):
-        services.claim_approve(claim=correction, actor=reviewer, confidence=2)
+        services.claim_approve(
+            claim=correction,
+            actor=reviewer,
+            confidence=2,
+            rationale="Confirmed by the ministry.",
+        )
     correction.refresh_from_db()
     assert correction.state == ClaimState.IN_REVIEW
 
@@ -463,3 +473,44 @@ def test_bulk_approval_reports_each_refusal(editor, reviewer):
     reasons = dict(refused)
     assert "without a citation" in reasons[uncited]
     assert "four eyes" in reasons[mine]
+
+
+# ------------------------------------------------- suggested confidence
+
+
+def test_departing_from_the_suggested_confidence_needs_a_rationale(editor, reviewer):
+    claim = in_review(editor)  # one originator graded B: the suggestion is 3
+    with pytest.raises(WorkflowError, match="suggested confidence is 3"):
+        services.claim_approve(claim=claim, actor=reviewer, confidence=1)
+    claim.refresh_from_db()
+    assert claim.state == ClaimState.IN_REVIEW
+    services.claim_approve(
+        claim=claim, actor=reviewer, confidence=1, rationale="Seen on video."
+    )
+    claim.refresh_from_db()
+    assert (claim.state, claim.confidence) == (ClaimState.APPROVED, 1)
+    assert claim.confidence_rationale == "Seen on video."
+
+
+def test_approving_a_figure_that_disagrees_opens_a_conflict(editor, reviewer):
+    first = draft(editor)
+    FigureFactory(claim=first, qualifier="at_least", value=8)
+    services.claim_submit(claim=first, actor=editor)
+    services.claim_approve(claim=first, actor=reviewer, confidence=3)
+    second = draft(editor, event=first.event)
+    services.figure_save(
+        figure=Figure(
+            claim=second,
+            metric="killed",
+            subject="soldiers",
+            qualifier="exactly",
+            value=5,
+        ),
+        actor=editor,
+    )
+    conflict = Figure.objects.get(claim=first).conflicts.get()
+    assert conflict.status == "open"
+    assert set(conflict.figures.values_list("claim_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
