@@ -64,9 +64,11 @@ def test_two_reviewers_approving_at_once_one_wins(
     outcomes = race(
         monkeypatch,
         claim,
-        lambda claim: services.claim_approve(claim=claim, actor=reviewer, confidence=2),
         lambda claim: services.claim_approve(
-            claim=claim, actor=second_reviewer, confidence=4
+            claim=claim, actor=reviewer, confidence=2, rationale="Checked."
+        ),
+        lambda claim: services.claim_approve(
+            claim=claim, actor=second_reviewer, confidence=4, rationale="Doubtful."
         ),
     )
     assert outcomes.count("won") == 1
@@ -86,7 +88,9 @@ def test_approve_and_reject_at_once_leave_one_decision(
     outcomes = race(
         monkeypatch,
         claim,
-        lambda claim: services.claim_approve(claim=claim, actor=reviewer, confidence=2),
+        lambda claim: services.claim_approve(
+            claim=claim, actor=reviewer, confidence=2, rationale="Checked."
+        ),
         lambda claim: services.claim_reject(
             claim=claim, actor=second_reviewer, comment="Unsourced"
         ),
