@@ -1,0 +1,404 @@
+"""Named reads for the public API, the permalink pages and the exports.
+
+Everything the public sees starts from a selector here, so the visibility
+rule (only ``PUBLIC_STATES``) is written once. Each selector carries the
+``select_related``/``prefetch_related`` its readers need, so that a page of
+claims costs the same number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from . import intervals
+from .choices import PUBLIC_STATES, ClaimState
+from .models import (
+    Citation,
+    CitationRelay,
+    Claim,
+    ClaimTransition,
+    Conflict,
+    Document,
+    Event,
+    Figure,
+    Source,
+)
+
+PUBLIC = sorted(PUBLIC_STATES)
+CORRECTED_STATES = [ClaimState.RETRACTED, ClaimState.SUPERSEDED]
+
+# Full-text search configurations: statements are written in the registry's
+# neutral English; quotes are verbatim in any language, so no stemming.
+STATEMENT_SEARCH_CONFIG = "english"
+QUOTE_SEARCH_CONFIG = "simple"
+
+
+def _public_claim_ids() -> QuerySet:
+    return Claim.objects.filter(state__in=PUBLIC).values("pk")
+
+
+def _citations_queryset() -> QuerySet:
+    return Citation.objects.select_related(
+        "document__publisher", "originator"
+    ).prefetch_related(
+        Prefetch("relay_links", queryset=CitationRelay.objects.select_related("source"))
+    )
+
+
+def _public_figures_queryset() -> QuerySet:
+    """Figures of published claims, with the originators of their claims."""
+    return Figure.objects.filter(claim__state__in=PUBLIC).select_related("claim")
+
+
+def _conflicts_queryset() -> QuerySet:
+    return Conflict.objects.prefetch_related(
+        Prefetch(
+            "figures",
+            queryset=_public_figures_queryset().prefetch_related(
+                Prefetch(
+                    "claim__citations",
+                    queryset=Citation.objects.select_related("originator"),
+                )
+            ),
+            to_attr="public_figures",
+        )
+    )
+
+
+def published_claims() -> QuerySet[Claim]:
+    """Every claim the public may see, ready to be serialised."""
+    return (
+        Claim.objects.filter(state__in=PUBLIC)
+        .select_related("event", "corrects", "corrected_by")
+        .prefetch_related(
+            Prefetch("citations", queryset=_citations_queryset()),
+            Prefetch(
+                "figures",
+                queryset=Figure.objects.prefetch_related(
+                    Prefetch("conflicts", queryset=_conflicts_queryset())
+                ),
+            ),
+        )
+    )
+
+
+def published_claims_for_export() -> QuerySet[Claim]:
+    """Published claims with what a flat export needs (no conflicts)."""
+    return (
+        Claim.objects.filter(state__in=PUBLIC)
+        .select_related("event", "corrects", "corrected_by")
+        .prefetch_related(
+            Prefetch("citations", queryset=_citations_queryset()),
+            "figures",
+        )
+        .order_by("pk")
+    )
+
+
+def published_claim_get(*, public_id: str) -> Claim | None:
+    """One published claim with its peers attached, or None (never a hint why)."""
+    claim = published_claims().filter(public_id=public_id).first()
+    if claim is not None:
+        attach_claim_context([claim])
+    return claim
+
+
+# -- Context computed for a page of claims -----------------------------------
+
+
+@dataclass
+class FigureContext:
+    consensus: intervals.Interval | None
+    agreeing: int  # published figures about the same quantity, this one included
+
+
+def is_public(claim: Claim | None) -> bool:
+    return claim is not None and claim.state in PUBLIC_STATES
+
+
+def attach_claim_context(claims: Iterable[Claim]) -> None:
+    """Attach consensus intervals and correction chains to a page of claims.
+
+    Two or three queries for the whole page, whatever its size: the peer
+    figures (same quantity, published claims) and the claims of the
+    correction chains, fetched generation by generation.
+    """
+    claims = list(claims)
+    figures = [f for c in claims for f in c.figures.all()]
+    keys = {f.quantity_key for f in figures}
+    peers: dict[str, list[Figure]] = defaultdict(list)
+    if keys:
+        for peer in Figure.objects.filter(
+            quantity_key__in=keys, claim__state__in=PUBLIC
+        ).only(
+            "pk",
+            "kind",
+            "low",
+            "high",
+            "date_earliest",
+            "date_latest",
+            "quantity_key",
+            "claim_id",
+        ):
+            peers[peer.quantity_key].append(peer)
+    for figure in figures:
+        figure.context = _figure_context(figure, peers.get(figure.quantity_key, []))
+    _attach_correction_chains(claims)
+
+
+def _figure_context(figure: Figure, peers: list[Figure]) -> FigureContext:
+    # The consensus is where every published figure about the quantity
+    # agrees: the intersection of all their intervals, if there is one.
+    own = figure.interval
+    if own is None:
+        return FigureContext(None, 0)
+    consensus: intervals.Interval | None = own
+    for peer in peers:
+        if peer.pk == figure.pk or consensus is None:
+            continue
+        other = peer.interval
+        if other is not None:
+            consensus = consensus.intersection(other)
+    return FigureContext(consensus, max(1, len(peers)))
+
+
+def _attach_correction_chains(claims: list[Claim]) -> None:
+    """Each claim's public versions, oldest first, as ``claim.correction_chain``.
+
+    Claims loaded with ``corrects`` and ``corrected_by`` are "expanded"; their
+    neighbours are fetched the same way one generation at a time, so the
+    cost is one query per generation, not per claim.
+    """
+    known: dict[int, Claim] = {}
+    successor: dict[int, int] = {}
+    expanded: set[int] = set()
+
+    def expand(claim: Claim) -> set[int]:
+        known.setdefault(claim.pk, claim)
+        expanded.add(claim.pk)
+        found = set()
+        for before, after in (
+            (claim.corrects if claim.corrects_id else None, claim),
+            (claim, _successor(claim)),
+        ):
+            if is_public(before) and is_public(after):
+                successor[before.pk] = after.pk
+                for c in (before, after):
+                    known.setdefault(c.pk, c)
+                    found.add(c.pk)
+        return found
+
+    frontier: set[int] = set()
+    for claim in claims:
+        frontier |= expand(claim)
+    for _ in range(20):  # a guard; real chains are a few versions long
+        frontier -= expanded
+        if not frontier:
+            break
+        batch = Claim.objects.filter(pk__in=frontier, state__in=PUBLIC)
+        frontier = set()
+        for claim in batch.select_related("corrects", "corrected_by"):
+            frontier |= expand(claim)
+    predecessor = {after: before for before, after in successor.items()}
+    for claim in claims:
+        first, guard = claim.pk, 0
+        while first in predecessor and guard < 50:
+            first, guard = predecessor[first], guard + 1
+        chain, cursor = [], first
+        while cursor is not None and len(chain) < 50:
+            chain.append(known[cursor])
+            cursor = successor.get(cursor)
+        claim.correction_chain = chain if len(chain) > 1 else []
+
+
+def _successor(claim: Claim) -> Claim | None:
+    try:
+        return claim.corrected_by
+    except Claim.DoesNotExist:
+        return None
+
+
+# -- Conflicts ----------------------------------------------------------------
+
+
+def public_conflict_figures(conflict: Conflict) -> list[Figure]:
+    figures = getattr(conflict, "public_figures", None)
+    if figures is None:
+        figures = list(_public_figures_queryset().filter(conflicts=conflict))
+    return figures
+
+
+def published_conflicts() -> QuerySet[Conflict]:
+    """Conflicts between figures of at least two published claims."""
+    published_figures = (
+        Figure.objects.filter(conflicts=OuterRef("pk"), claim__state__in=PUBLIC)
+        .order_by()
+        .values("conflicts")
+        .annotate(n=Count("claim_id", distinct=True))
+        .values("n")
+    )
+    return (
+        _conflicts_queryset()
+        .select_related("event", "preferred_figure__claim")
+        .annotate(
+            published_claims=Coalesce(
+                Subquery(published_figures, output_field=IntegerField()), 0
+            )
+        )
+        .filter(published_claims__gte=2)
+    )
+
+
+def claims_with_conflict() -> QuerySet:
+    """Claim ids with a figure in a conflict with another published claim."""
+    other = Figure.objects.filter(
+        conflicts=OuterRef("conflicts"), claim__state__in=PUBLIC
+    ).exclude(claim_id=OuterRef("claim_id"))
+    return (
+        Figure.objects.filter(claim__state__in=PUBLIC, conflicts__isnull=False)
+        .filter(Exists(other))
+        .values("claim_id")
+    )
+
+
+# -- Sources, documents, events -----------------------------------------------
+
+
+def _count_subquery(queryset: QuerySet, group: str) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.order_by()
+            .values(group)
+            .annotate(n=Count("claim_id", distinct=True))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def public_sources() -> QuerySet[Source]:
+    """Sources that a published claim cites as originator, relay or publisher."""
+    public_citations = Citation.objects.filter(claim__state__in=PUBLIC)
+    as_originator = public_citations.filter(originator=OuterRef("pk"))
+    as_relay = public_citations.filter(relay_links__source=OuterRef("pk"))
+    as_publisher = public_citations.filter(document__publisher=OuterRef("pk"))
+    return (
+        Source.objects.filter(
+            Exists(as_originator) | Exists(as_relay) | Exists(as_publisher)
+        )
+        .select_related("parent")
+        .prefetch_related("aliases")
+        .annotate(
+            published_claim_count=_count_subquery(as_originator, "originator"),
+            relayed_claim_count=_count_subquery(
+                Citation.objects.filter(
+                    claim__state__in=PUBLIC, relay_links__source=OuterRef("pk")
+                ),
+                "relay_links__source",
+            ),
+        )
+    )
+
+
+def public_documents() -> QuerySet[Document]:
+    """Documents cited by a published claim, and the documents they are part of."""
+    cited = Citation.objects.filter(claim__state__in=PUBLIC)
+    return (
+        Document.objects.filter(
+            Exists(cited.filter(document=OuterRef("pk")))
+            | Exists(cited.filter(document__part_of=OuterRef("pk")))
+        )
+        .select_related("publisher", "part_of")
+        .defer("text")
+    )
+
+
+def public_events() -> QuerySet[Event]:
+    claims = Claim.objects.filter(state__in=PUBLIC, event=OuterRef("pk"))
+    return Event.objects.filter(Exists(claims)).annotate(
+        published_claim_count=Coalesce(
+            Subquery(
+                claims.order_by().values("event").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    )
+
+
+# -- Corrections --------------------------------------------------------------
+
+
+def corrections() -> QuerySet[Claim]:
+    """Every retraction and supersession, newest first.
+
+    ``corrected_at`` is when the claim left the approved state, from the
+    audit trail (only its time is read: the transition's actor and comment
+    are internal).
+    """
+    left_at = (
+        ClaimTransition.objects.filter(claim=OuterRef("pk"), to_state=OuterRef("state"))
+        .order_by()
+        .values("claim")
+        .annotate(at=Max("created_at"))
+        .values("at")
+    )
+    return (
+        Claim.objects.filter(state__in=CORRECTED_STATES)
+        .select_related("event", "corrected_by")
+        .annotate(corrected_at=Coalesce(Subquery(left_at), "updated_at"))
+        .order_by("-corrected_at", "-pk")
+    )
+
+
+# -- Full-text search ----------------------------------------------------------
+
+
+def search_claims(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
+    """Claims whose statement or one of whose quotes matches ``text``.
+
+    PostgreSQL uses full-text search over the indexed expressions of
+    migration 0002_search; elsewhere a case-insensitive substring match.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        statement_ids = (
+            Claim.objects.annotate(
+                _sv=SearchVector("statement", config=STATEMENT_SEARCH_CONFIG)
+            )
+            .filter(_sv=SearchQuery(text, config=STATEMENT_SEARCH_CONFIG))
+            .values("pk")
+        )
+        quote_ids = (
+            Citation.objects.annotate(
+                _sv=SearchVector("quote", config=QUOTE_SEARCH_CONFIG)
+            )
+            .filter(_sv=SearchQuery(text, config=QUOTE_SEARCH_CONFIG))
+            .values("claim_id")
+        )
+        return queryset.filter(Q(pk__in=statement_ids) | Q(pk__in=quote_ids))
+    return queryset.filter(
+        Q(statement__icontains=text)
+        | Q(pk__in=Citation.objects.filter(quote__icontains=text).values("claim_id"))
+    )
