@@ -6,7 +6,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from registry.choices import ClaimState
-from tests.api_support import add_transition, make_claim, make_conflict, same_quantity_pair
+from tests.api_support import (
+    add_transition,
+    make_claim,
+    make_conflict,
+    same_quantity_pair,
+)
 from tests.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,3 +1,4 @@
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import CursorPagination
 
 
@@ -14,6 +15,15 @@ class PublicCursorPagination(CursorPagination):
     ordering = "-published_at"
     page_size_query_description = "Items per page (1-100, default 20)."
     cursor_query_description = "The `next` or `previous` link's cursor."
+
+    def decode_cursor(self, request):
+        # A malformed cursor is a bad request, not a missing page.
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ParseError(
+                "Invalid cursor: use the `next` or `previous` link."
+            ) from exc
 
 
 class CreatedCursorPagination(PublicCursorPagination):

@@ -119,7 +119,7 @@ class ClaimViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(
         detail=True,
-        renderer_classes=[JSONLDRenderer, renderers.JSONRenderer],
+        renderer_classes=[JSONLDRenderer],
         filter_backends=[],
     )
     def claimreview(self, request, public_id=None):
@@ -143,7 +143,7 @@ class ClaimViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
     responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **BAD_REQUEST},
 )
 class ClaimReviewFeedView(PublicMixin, APIView):
-    renderer_classes = [JSONLDRenderer, renderers.JSONRenderer]
+    renderer_classes = [JSONLDRenderer]
 
     def get(self, request):
         paginator = pagination.PublicCursorPagination()
