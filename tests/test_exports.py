@@ -1,0 +1,66 @@
+import csv
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from registry import exports
+from registry.choices import ClaimState
+from tests.api_support import make_claim
+from tests.factories import SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+def read(response) -> str:
+    assert response.status_code == 200
+    assert response.streaming
+    return b"".join(response.streaming_content).decode()
+
+
+def test_csv_export_has_one_row_per_published_claim_with_provenance():
+    relay = SourceFactory(name="EFE")
+    claim = make_claim(citations=2, figures=2, relay=relay, label="two")
+    make_claim(ClaimState.SUPERSEDED, label="old")
+    make_claim(ClaimState.DRAFT, label="secret")
+
+    response = Client().get("/api/v1/exports/claims.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(read(response))))
+
+    assert {r["statement"].split()[0] for r in rows} == {"two", "old"}
+    row = next(r for r in rows if r["id"] == claim.public_id)
+    assert row["originators"] == "two originator 0 | two originator 1"
+    assert row["relay_chains"] == "EFE | EFE"
+    assert row["quotes"] == "two quote 0 soldiers | two quote 1 soldiers"
+    assert row["figure_intervals"] == "[8, open) | [8, open)"
+    assert row["confidence"] == "3"
+    assert list(rows[0]) == exports.CSV_COLUMNS
+
+
+def test_jsonl_export_has_one_claim_object_a_line():
+    claims = [make_claim(citations=1, figures=2) for _ in range(3)]
+    make_claim(ClaimState.REJECTED)
+
+    lines = read(Client().get("/api/v1/exports/claims.jsonl")).splitlines()
+
+    records = [json.loads(line) for line in lines]
+    assert {r["id"] for r in records} == {c.public_id for c in claims}
+    assert all(len(r["figures"]) == 2 for r in records)
+    assert records[0]["citations"][0]["quote"]
+
+
+def test_export_streams_in_chunks_over_an_iterator(monkeypatch):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    for _ in range(5):
+        make_claim()
+    chunks = list(exports.iter_jsonl(exports.Urls("http://x")))
+    assert sum(chunk.count("\n") for chunk in chunks) == 5
