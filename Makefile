@@ -42,4 +42,9 @@ check: venv ## Django system checks and migrations in step with the models
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var
 
-.PHONY: help venv migrate seed run test lint check clean
+BENCH_SIZES ?= 10000,100000
+bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=10000,100000,1000000)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run --sizes $(BENCH_SIZES)
+
+.PHONY: help venv migrate seed run test lint check clean bench

@@ -1,10 +1,10 @@
 """Streamed exports of every published claim: CSV and JSON Lines.
 
-Both walk the published claims in primary-key order with
-``QuerySet.iterator(chunk_size=...)``: a server-side cursor on PostgreSQL,
-with the citations and figures prefetched one chunk at a time, so memory
-stays flat however many claims there are. JSON Lines carries the same
-objects as the API (without the conflict context); CSV has one row per
+Both walk the published claims in primary-key order, a batch at a time
+(``selectors.published_claim_batches``: plain rows, keyset pagination), so
+memory stays flat however many claims there are. JSON Lines carries the
+same objects as the API (without the conflict context and the correction
+chain; ``corrects`` and ``corrected_by`` are there); CSV has one row per
 claim, with its citations and figures in readable, " | "-separated columns
 (citation *n* is the *n*-th item of each citation column).
 """
@@ -16,8 +16,10 @@ import io
 import json
 from collections.abc import Iterator
 
-from .api.representation import Urls, claim_data, confidence_label, iso
-from .selectors import published_claims_for_export
+from . import selectors
+from .api.representation import Urls, confidence_label, iso
+from .choices import FigureKind
+from .selectors import PUBLIC
 
 CHUNK_SIZE = 2000
 SEPARATOR = " | "
@@ -53,62 +55,180 @@ CSV_COLUMNS = [
 ]
 
 
-def _claims():
-    return published_claims_for_export().iterator(chunk_size=CHUNK_SIZE)
+def _source(row: dict, prefix: str) -> dict:
+    return {
+        "id": row[f"{prefix}__public_id"],
+        "name": row[f"{prefix}__name"],
+        "short_name": row[f"{prefix}__short_name"],
+        "kind": row[f"{prefix}__kind"],
+        "reliability": row[f"{prefix}__reliability"],
+    }
+
+
+def _interval(f: dict) -> dict | None:
+    if f["kind"] == FigureKind.DATE:
+        if f["date_earliest"] is None:
+            return None
+        return {
+            "low": None,
+            "high": None,
+            "earliest": iso(f["date_earliest"]),
+            "latest": iso(f["date_latest"]),
+        }
+    if f["low"] is None:
+        return None
+    return {"low": f["low"], "high": f["high"], "earliest": None, "latest": None}
+
+
+def _claim_ref(row: dict, urls: Urls, prefix: str = "") -> dict:
+    public_id = row[f"{prefix}public_id"]
+    return {
+        "id": public_id,
+        "url": urls.api(public_id),
+        "statement": row[f"{prefix}statement"],
+        "state": row[f"{prefix}state"],
+        "published_at": iso(row[f"{prefix}published_at"]),
+    }
+
+
+def claim_record(claim: dict, batch: selectors.ExportBatch, urls: Urls) -> dict:
+    """One claim as ``claim_data(..., with_conflicts=False)`` shows it, from rows."""
+    pk = claim["pk"]
+    public_id = claim["public_id"]
+    successor = batch.successors.get(pk)
+    predecessor_public = claim["corrects_id"] and claim["corrects__state"] in PUBLIC
+    return {
+        "id": public_id,
+        "url": urls.api(public_id),
+        "permalink": urls.permalink(public_id),
+        "statement": claim["statement"],
+        "kind": claim["kind"],
+        "state": claim["state"],
+        "confidence": {
+            "level": claim["confidence"],
+            "label": confidence_label(claim["confidence"]),
+            "rationale": claim["confidence_rationale"],
+        },
+        "event": None
+        if claim["event__public_id"] is None
+        else {
+            "id": claim["event__public_id"],
+            "title": claim["event__title"],
+            "place": claim["event__place"],
+            "date_earliest": iso(claim["event__date_earliest"]),
+            "date_latest": iso(claim["event__date_latest"]),
+            "date_precision": claim["event__date_precision"],
+        },
+        "figures": [
+            {
+                "kind": f["kind"],
+                "metric": f["metric"],
+                "subject": f["subject"],
+                "stated": f["stated"],
+                "qualifier": f["qualifier"],
+                "value": f["value"],
+                "value_high": f["value_high"],
+                "unit": f["unit"] if f["kind"] == FigureKind.QUANTITY else "",
+                "date_value": iso(f["date_value"]),
+                "date_precision": f["date_precision"],
+                "period_start": iso(f["period_start"]),
+                "period_end": iso(f["period_end"]),
+                "as_of": iso(f["as_of"]),
+                "interval": _interval(f),
+            }
+            for f in batch.figures.get(pk, ())
+        ],
+        "citations": [
+            {
+                "originator": _source(c, "originator"),
+                "relay_chain": [
+                    _source(r, "source") for r in batch.relays.get(c["pk"], ())
+                ],
+                "document": {
+                    "id": c["document__public_id"],
+                    "kind": c["document__kind"],
+                    "title": c["document__title"],
+                    "publisher": _source(c, "document__publisher")
+                    if c["document__publisher_id"]
+                    else None,
+                    "url": c["document__url"],
+                    "archive_url": c["document__archive_url"],
+                    "published_on": iso(c["document__published_on"]),
+                    "published_precision": c["document__published_precision"],
+                    "language": c["document__language"],
+                },
+                "quote": c["quote"],
+                "start": c["start"],
+                "end": c["end"],
+                "stance": c["stance"],
+            }
+            for c in batch.citations.get(pk, ())
+        ],
+        "public_note": claim["public_note"],
+        "corrects": _claim_ref(claim, urls, "corrects__")
+        if predecessor_public
+        else None,
+        "corrected_by": _claim_ref(successor, urls) if successor else None,
+        "published_at": iso(claim["published_at"]),
+        "updated_at": iso(claim["updated_at"]),
+    }
+
+
+def _records(urls: Urls) -> Iterator[dict]:
+    for batch in selectors.published_claim_batches(CHUNK_SIZE):
+        for claim in batch.claims:
+            yield claim_record(claim, batch, urls)
 
 
 def _join(values) -> str:
     return SEPARATOR.join(v or "" for v in values)
 
 
-def _successor_id(claim) -> str:
-    from .api.representation import successor_of
+def _interval_text(interval: dict | None) -> str:
+    if interval is None:
+        return ""
+    if interval["earliest"] is not None:
+        return f"[{interval['earliest']}, {interval['latest']}]"
+    high = "open)" if interval["high"] is None else f"{interval['high']}]"
+    return f"[{interval['low']}, {high}"
 
-    successor = successor_of(claim)
-    return successor.public_id if successor else ""
 
-
-def _csv_row(claim, urls: Urls) -> list:
-    citations = list(claim.citations.all())
-    figures = list(claim.figures.all())
-    event = claim.event
+def _csv_row(record: dict) -> list:
+    citations = record["citations"]
+    figures = record["figures"]
+    event = record["event"] or {}
     return [
-        claim.public_id,
-        urls.permalink(claim.public_id),
-        claim.statement,
-        claim.kind,
-        claim.state,
-        claim.confidence,
-        confidence_label(claim.confidence),
-        claim.confidence_rationale,
-        event.public_id if event else "",
-        event.title if event else "",
-        iso(event.date_earliest) if event else "",
-        iso(event.date_latest) if event else "",
-        _join(c.originator.name for c in citations),
+        record["id"],
+        record["permalink"],
+        record["statement"],
+        record["kind"],
+        record["state"],
+        record["confidence"]["level"],
+        record["confidence"]["label"],
+        record["confidence"]["rationale"],
+        event.get("id", ""),
+        event.get("title", ""),
+        event.get("date_earliest") or "",
+        event.get("date_latest") or "",
+        _join(c["originator"]["name"] for c in citations),
+        _join(" > ".join(s["name"] for s in c["relay_chain"]) for c in citations),
+        _join(c["document"]["title"] for c in citations),
+        _join((c["document"]["publisher"] or {}).get("name") for c in citations),
+        _join(c["document"]["url"] for c in citations),
+        _join(c["document"]["published_on"] for c in citations),
+        _join(c["document"]["language"] for c in citations),
+        _join(c["quote"] for c in citations),
         _join(
-            " > ".join(link.source.name for link in c.relay_links.all())
-            for c in citations
-        ),
-        _join(c.document.title for c in citations),
-        _join(
-            c.document.publisher.name if c.document.publisher_id else ""
-            for c in citations
-        ),
-        _join(c.document.url for c in citations),
-        _join(iso(c.document.published_on) for c in citations),
-        _join(c.document.language for c in citations),
-        _join(c.quote for c in citations),
-        _join(
-            f"{f.metric} {f.subject}: {f.stated or f.value or f.date_value}"
+            f"{f['metric']} {f['subject']}: "
+            f"{f['stated'] or f['value'] or f['date_value']}"
             for f in figures
         ),
-        _join(str(f.interval) if f.interval else "" for f in figures),
-        claim.public_note,
-        claim.corrects.public_id if claim.corrects_id else "",
-        _successor_id(claim),
-        iso(claim.published_at),
-        iso(claim.updated_at),
+        _join(_interval_text(f["interval"]) for f in figures),
+        record["public_note"],
+        (record["corrects"] or {}).get("id", ""),
+        (record["corrected_by"] or {}).get("id", ""),
+        record["published_at"] or "",
+        record["updated_at"] or "",
     ]
 
 
@@ -117,8 +237,8 @@ def iter_csv(urls: Urls) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for rows, claim in enumerate(_claims(), start=1):
-        writer.writerow(_csv_row(claim, urls))
+    for rows, record in enumerate(_records(urls), start=1):
+        writer.writerow(_csv_row(record))
         if rows % 200 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -129,9 +249,8 @@ def iter_csv(urls: Urls) -> Iterator[str]:
 def iter_jsonl(urls: Urls) -> Iterator[str]:
     """The JSON Lines export: one claim object a line."""
     lines = []
-    for claim in _claims():
-        data = claim_data(claim, urls, with_conflicts=False)
-        lines.append(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    for record in _records(urls):
+        lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         if len(lines) == 200:
             yield "\n".join(lines) + "\n"
             lines = []

@@ -4,10 +4,14 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from registry import exports
+from registry.api.representation import claim_data
 from registry.choices import ClaimState
+from registry.selectors import published_claims
 from tests.api_support import make_claim
 from tests.factories import SourceFactory
 
@@ -58,9 +62,31 @@ def test_jsonl_export_has_one_claim_object_a_line():
     assert records[0]["citations"][0]["quote"]
 
 
+def test_jsonl_records_are_the_api_representation_without_conflicts():
+    relay = SourceFactory(name="EFE")
+    old = make_claim(ClaimState.SUPERSEDED, citations=2, figures=2, relay=relay)
+    new = make_claim(corrects=old, citations=1, figures=1)
+    make_claim(ClaimState.DRAFT, corrects=new)  # an unpublished correction
+    urls = exports.Urls("http://testserver")
+
+    lines = "".join(exports.iter_jsonl(urls)).splitlines()
+    records = {r["id"]: r for r in map(json.loads, lines)}
+
+    for claim in (old, new):
+        expected = claim_data(
+            published_claims().get(pk=claim.pk), urls, with_conflicts=False
+        )
+        assert records[claim.public_id] == json.loads(json.dumps(expected))
+    assert records[new.public_id]["corrects"]["id"] == old.public_id
+    assert records[new.public_id]["corrected_by"] is None
+
+
 def test_export_streams_in_chunks_over_an_iterator(monkeypatch):
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
     for _ in range(5):
         make_claim()
-    chunks = list(exports.iter_jsonl(exports.Urls("http://x")))
+    with CaptureQueriesContext(connection) as queries:
+        chunks = list(exports.iter_jsonl(exports.Urls("http://x")))
     assert sum(chunk.count("\n") for chunk in chunks) == 5
+    # Three batches of five queries, and one empty batch to finish.
+    assert len(queries) == 3 * 5 + 1

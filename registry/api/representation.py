@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote
 
 from django.urls import reverse
 
@@ -49,16 +50,31 @@ def claim_permalink_path(public_id: str) -> str:
 
 
 class Urls:
-    """Builds absolute addresses from one base, computed once per response."""
+    """Builds absolute addresses from one base, computed once per response.
+
+    ``reverse()`` is resolved once per address kind and then filled in, so
+    a page or an export of many claims does not pay for it per claim.
+    """
+
+    _MARK = "--public-id--"
 
     def __init__(self, base: str = ""):
         self.base = base.rstrip("/")
+        self._api = self._permalink = None
+
+    def _template(self, path: str) -> tuple[str, str]:
+        before, after = path.split(self._MARK)
+        return self.base + before, after
 
     def api(self, public_id: str) -> str:
-        return self.base + claim_api_path(public_id)
+        if self._api is None:
+            self._api = self._template(claim_api_path(self._MARK))
+        return self._api[0] + quote(public_id, safe="") + self._api[1]
 
     def permalink(self, public_id: str) -> str:
-        return self.base + claim_permalink_path(public_id)
+        if self._permalink is None:
+            self._permalink = self._template(claim_permalink_path(self._MARK))
+        return self._permalink[0] + quote(public_id, safe="") + self._permalink[1]
 
 
 def source_ref(source: Source) -> dict[str, Any]:
@@ -252,8 +268,8 @@ def claim_data(
         "published_at": iso(claim.published_at),
         "updated_at": iso(claim.updated_at),
     }
-    if not with_conflicts:
-        del data["has_conflict"]
+    if not with_conflicts:  # the exports: no conflict context, no chain
+        del data["has_conflict"], data["correction_chain"]
     return data
 
 
