@@ -485,6 +485,12 @@ def generate(url: str, claims: int, seed: int = 1) -> dict:
                     f"SELECT setval(pg_get_serial_sequence('registry_{table}', 'id'), "
                     f"GREATEST((SELECT max(id) FROM registry_{table}), 1))"
                 )
+            # The search triggers are off in replica mode: fill the vectors
+            # in one statement, as the triggers would have.
+            cur.execute(
+                "UPDATE registry_claim "
+                "SET search_vector = registry_claim_search_vector(id, statement)"
+            )
             cur.execute("SET session_replication_role = DEFAULT")
             cur.execute("SET maintenance_work_mem = '256MB'")
             for _, definition in saved:

@@ -56,7 +56,7 @@ def published_count(url: str) -> int | None:
         return None
 
 
-def start_server(db_url: str, bare_file: Path) -> subprocess.Popen:
+def start_server(db_url: str, bare_file: Path, cache_seconds: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -68,6 +68,7 @@ def start_server(db_url: str, bare_file: Path) -> subprocess.Popen:
         "API_ANON_RATE": "",  # no throttle: the benchmark is the only client
         "LOG_LEVEL": "WARNING",
         "BENCH_BARE_FILE": str(bare_file),
+        "API_CACHE_SECONDS": str(cache_seconds),
     }
     server = subprocess.Popen(
         [
@@ -195,16 +196,14 @@ def run_size(size: int, db_url: str, duration: int, reuse: bool) -> dict:
             [size // 2],
         ).fetchone()[0]
     bare_file = Path(tempfile.mkstemp(prefix="bench-bare-", suffix=".json")[1])
-    server = start_server(db_url, bare_file)
+    search = "/api/v1/claims/?q=mayadeen&min_confidence=3&language=en"
+    results = {"size": size, "generated": generated}
+    # First without the server-side cache: what building a response costs.
+    server = start_server(db_url, bare_file, cache_seconds=0)
     try:
         page = urllib.request.urlopen(BASE + "/api/v1/claims/", timeout=30).read()
         bare_file.write_bytes(page)  # the ceiling serves exactly this page
-        search = "/api/v1/claims/?q=mayadeen&min_confidence=3&language=en"
-        results = {
-            "size": size,
-            "generated_seconds": generated["seconds"] if generated else None,
-            "page_bytes": len(page),
-        }
+        results["page_bytes"] = len(page)
         for name, path in (
             ("list", "/api/v1/claims/"),
             ("search", search),
@@ -223,12 +222,36 @@ def run_size(size: int, db_url: str, duration: int, reuse: bool) -> dict:
         results["export"] = measure_export(server)
     finally:
         stop_server(server)
+    # Then as deployed: anonymous pages kept for API_CACHE_SECONDS.
+    server = start_server(db_url, bare_file, cache_seconds=60)
+    try:
+        for name, path, clients in (
+            ("cached_list", "/api/v1/claims/", 1),
+            ("cached_search", search, 1),
+            ("cached_list_sat", "/api/v1/claims/", 2 * WORKERS),
+        ):
+            wrk(path, connections=clients, threads=min(2, clients), duration=2)
+            results[name] = wrk(
+                path,
+                connections=clients,
+                threads=min(2, clients),
+                duration=duration,
+            )
+    finally:
+        stop_server(server)
         bare_file.unlink(missing_ok=True)
     return results
 
 
 def table(all_results: list[dict]) -> str:
+    generated = [
+        f"{r['size']:,} claims generated in {r['generated']['seconds']} s: "
+        f"{r['generated']}"
+        for r in all_results
+        if r["generated"]
+    ]
     lines = [
+        *generated,
         f"Benchmark {time.strftime('%Y-%m-%d')} on {platform.node()}: "
         f"{os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, gunicorn {WORKERS} sync workers, PostgreSQL",
@@ -244,18 +267,22 @@ def table(all_results: list[dict]) -> str:
             ("bare", "bare view (ceiling)", 1),
             ("list_sat", "claim list, saturated", 2 * WORKERS),
             ("bare_sat", "bare view, saturated", 2 * WORKERS),
+            ("cached_list", "claim list, server cache on", 1),
+            ("cached_search", "filtered + searched, server cache on", 1),
+            ("cached_list_sat", "claim list, server cache on, saturated", 2 * WORKERS),
         ):
             m = r[name]
             lines.append(
                 f"| {r['size']:,} | {label} | {clients} | {m['rps']:.0f} | "
                 f"{m['p50']:.1f} | {m['p99']:.1f} |"
             )
-        ratio = r["list_sat"]["rps"] / r["bare_sat"]["rps"]
         e = r["export"]
-        lines.append(
-            f"| {r['size']:,} | list/bare throughput ratio | {2 * WORKERS} | "
-            f"{ratio:.2f} | | |"
-        )
+        for label, key in (("cache off", "list_sat"), ("cache on", "cached_list_sat")):
+            ratio = r[key]["rps"] / r["bare_sat"]["rps"]
+            lines.append(
+                f"| {r['size']:,} | list/bare throughput ratio, {label} | "
+                f"{2 * WORKERS} | {ratio:.2f} | | |"
+            )
         lines.append(
             f"| {r['size']:,} | CSV export: {e['lines']:,} rows in "
             f"{e['seconds']:.1f} s = {e['lines'] / e['seconds']:,.0f} rows/s, "

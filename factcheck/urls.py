@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from registry import views_public
 from registry.api import views as api_views
+from registry.api.caching import cached_publicly
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -14,7 +15,7 @@ urlpatterns = [
     re_path(r"^api/", api_views.not_found),
     path(
         "claims/<str:public_id>/",
-        views_public.claim_permalink,
+        cached_publicly(views_public.claim_permalink),
         name="claim-permalink",
     ),
 ]

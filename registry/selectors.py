@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
     Exists,
     IntegerField,
@@ -24,6 +25,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from . import intervals
@@ -361,30 +363,24 @@ def corrections() -> QuerySet[Claim]:
 def search_claims(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     """Claims whose statement or one of whose quotes matches ``text``.
 
-    PostgreSQL uses full-text search over the indexed expressions of
-    migration 0002_search; elsewhere a case-insensitive substring match.
+    PostgreSQL: full-text search over ``registry_claim.search_vector``
+    (migration 0002_search keeps it current and indexed); the words are
+    matched stemmed (English) or as written (quotes in any language), and
+    ``text`` may use web-search syntax ("a phrase", -word, or). Elsewhere:
+    a case-insensitive substring match.
     """
     text = text.strip()
     if not text:
         return queryset
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
-
-        statement_ids = (
-            Claim.objects.annotate(
-                _sv=SearchVector("statement", config=STATEMENT_SEARCH_CONFIG)
-            )
-            .filter(_sv=SearchQuery(text, config=STATEMENT_SEARCH_CONFIG))
-            .values("pk")
+        matches = RawSQL(
+            f'"{Claim._meta.db_table}"."search_vector" @@ '
+            f"(websearch_to_tsquery('{STATEMENT_SEARCH_CONFIG}', %s) "
+            f"|| websearch_to_tsquery('{QUOTE_SEARCH_CONFIG}', %s))",
+            [text, text],
+            output_field=BooleanField(),
         )
-        quote_ids = (
-            Citation.objects.annotate(
-                _sv=SearchVector("quote", config=QUOTE_SEARCH_CONFIG)
-            )
-            .filter(_sv=SearchQuery(text, config=QUOTE_SEARCH_CONFIG))
-            .values("claim_id")
-        )
-        return queryset.filter(Q(pk__in=statement_ids) | Q(pk__in=quote_ids))
+        return queryset.filter(matches)
     return queryset.filter(
         Q(statement__icontains=text)
         | Q(pk__in=Citation.objects.filter(quote__icontains=text).values("claim_id"))

@@ -304,3 +304,31 @@ def test_sources_documents_events_only_of_published_claims(api):
     events = api.get("/api/v1/events/").json()["results"]
     assert [e["id"] for e in events] == [shown.event.public_id]
     assert events[0]["published_claim_count"] == 1
+
+
+@pytest.mark.postgres
+def test_postgres_search_is_stemmed_and_follows_quotes_as_they_change(api):
+    from registry.models import Citation
+
+    claim = make_claim(label="raqqa")
+    citation = Citation.objects.get(claim=claim)
+    document = citation.document
+
+    # Statements are stemmed ("statements" finds "statement"); quotes are
+    # matched word for word, and a changed quote changes what is found.
+    assert ids(api.get("/api/v1/claims/", {"q": "statements"})) == {claim.public_id}
+    assert ids(api.get("/api/v1/claims/", {"q": "quote"})) == {claim.public_id}
+    assert ids(api.get("/api/v1/claims/", {"q": "Preamble"})) == set()
+
+    document.text = "Preamble. Los soldados murieron. The end."
+    document.save()
+    citation.quote = "Los soldados murieron"
+    citation.start = document.text.index(citation.quote)
+    citation.end = citation.start + len(citation.quote)
+    citation.save()
+    assert ids(api.get("/api/v1/claims/", {"q": "murieron"})) == {claim.public_id}
+    assert ids(api.get("/api/v1/claims/", {"q": "quote"})) == set()
+    assert ids(api.get("/api/v1/claims/", {"q": '"soldados murieron"'})) == {
+        claim.public_id
+    }
+    assert ids(api.get("/api/v1/claims/", {"q": "murieron -raqqa"})) == set()

@@ -5,7 +5,9 @@ import json
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.throttling import AnonRateThrottle
 
 from tests.api_support import make_claim
@@ -72,3 +74,32 @@ def test_anonymous_clients_are_throttled(monkeypatch):
     assert codes == [200, 200, 200, 429]
     body = client.get("/api/v1/claims/").json()
     assert "throttled" in body["detail"].lower()
+
+
+def test_public_pages_are_built_once_per_cache_period(settings):
+    settings.API_CACHE_SECONDS = 60
+    claim = make_claim()
+    client = Client()
+    for url in ("/api/v1/claims/", f"/claims/{claim.public_id}/"):
+        first = client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            again = client.get(url)
+        assert again.status_code == 200
+        assert again.content == first.content
+        assert len(queries) == 0, url
+        assert "max-age=60" in again["Cache-Control"]
+
+
+def test_errors_and_exports_are_never_cached(settings):
+    settings.API_CACHE_SECONDS = 60
+    client = Client()
+    assert client.get("/api/v1/claims/nope/").status_code == 404
+    claim = make_claim()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/claims/nope/")
+    assert len(queries) > 0
+    first = b"".join(client.get("/api/v1/exports/claims.jsonl").streaming_content)
+    make_claim()
+    second = b"".join(client.get("/api/v1/exports/claims.jsonl").streaming_content)
+    assert claim.public_id.encode() in first
+    assert second.count(b"\n") == 2

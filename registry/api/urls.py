@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .caching import cached_publicly
 
 app_name = "api"
 
@@ -13,8 +14,16 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("conflicts", views.ConflictViewSet, basename="conflict")
 router.register("corrections", views.CorrectionViewSet, basename="correction")
 
+# Every JSON route goes through the shared public cache; exports stream.
+for pattern in router.urls:
+    pattern.callback = cached_publicly(pattern.callback)
+
 urlpatterns = [
-    path("claimreview/", views.ClaimReviewFeedView.as_view(), name="claimreview-feed"),
+    path(
+        "claimreview/",
+        cached_publicly(views.ClaimReviewFeedView.as_view()),
+        name="claimreview-feed",
+    ),
     path("exports/claims.csv", views.CsvExportView.as_view(), name="export-csv"),
     path("exports/claims.jsonl", views.JsonlExportView.as_view(), name="export-jsonl"),
     *router.urls,
