@@ -487,9 +487,17 @@ def generate(url: str, claims: int, seed: int = 1) -> dict:
                 )
             # The search triggers are off in replica mode: fill the vectors
             # in one statement, as the triggers would have.
+            # (registry_claim_search_vector() per row would need the claim_id
+            # index, rebuilt only below: aggregate the quotes once instead.)
             cur.execute(
-                "UPDATE registry_claim "
-                "SET search_vector = registry_claim_search_vector(id, statement)"
+                """
+                UPDATE registry_claim c SET search_vector =
+                    setweight(to_tsvector('english', coalesce(c.statement, '')), 'A')
+                    || setweight(to_tsvector('simple', coalesce(q.quotes, '')), 'B')
+                FROM (SELECT claim_id, string_agg(quote, ' ' ORDER BY id) AS quotes
+                      FROM registry_citation GROUP BY claim_id) q
+                WHERE q.claim_id = c.id
+                """
             )
             cur.execute("SET session_replication_role = DEFAULT")
             cur.execute("SET maintenance_work_mem = '256MB'")
