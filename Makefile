@@ -38,6 +38,7 @@ lint: venv ## ruff
 check: venv ## Django system checks and migrations in step with the models
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var

@@ -49,6 +49,7 @@ CORRECTED_STATES = [ClaimState.RETRACTED, ClaimState.SUPERSEDED]
 # neutral English; quotes are verbatim in any language, so no stemming.
 STATEMENT_SEARCH_CONFIG = "english"
 QUOTE_SEARCH_CONFIG = "simple"
+SEARCH_FEW = 2000  # matches up to which search goes through the index alone
 
 
 def _public_claim_ids() -> QuerySet:
@@ -380,6 +381,15 @@ def search_claims(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
             [text, text],
             output_field=BooleanField(),
         )
+        # A rare word is best found through the index, then sorted; a common
+        # one by walking the publication-order index until a page is full.
+        # The planner cannot tell which from a tsvector's statistics, so one
+        # cheap query (at most SEARCH_FEW + 1 ids) decides.
+        few = list(
+            Claim.objects.filter(matches).values_list("pk", flat=True)[: SEARCH_FEW + 1]
+        )
+        if len(few) <= SEARCH_FEW:
+            return queryset.filter(pk__in=few)
         return queryset.filter(matches)
     return queryset.filter(
         Q(statement__icontains=text)

@@ -154,8 +154,12 @@ class ClaimFilter(df.FilterSet):
         return queryset.filter(event__date_earliest__lte=value)
 
     def filter_language(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Exact matches (as written, or in lower case, as codes usually are)
+        # rather than iexact: UPPER(language) would hide the column's
+        # statistics from the planner, which then picks a poor plan.
+        value = value.strip()
         citations = Citation.objects.filter(
-            claim=OuterRef("pk"), document__language__iexact=value.strip()
+            claim=OuterRef("pk"), document__language__in={value, value.lower()}
         )
         return queryset.filter(Exists(citations))
 
