@@ -90,3 +90,34 @@ def test_export_streams_in_chunks_over_an_iterator(monkeypatch):
     assert sum(chunk.count("\n") for chunk in chunks) == 5
     # Three batches of five queries, and one empty batch to finish.
     assert len(queries) == 3 * 5 + 1
+
+
+@pytest.mark.postgres
+def test_postgres_writes_the_same_csv_as_python():
+    import datetime as dt
+
+    from registry.models import Figure
+
+    relay = SourceFactory(name="EFE, relayed")
+    old = make_claim(ClaimState.SUPERSEDED, citations=2, figures=2, relay=relay)
+    make_claim(corrects=old, citations=1, figures=0, event=None)
+    make_claim(ClaimState.RETRACTED, label='quote "and" comma, newline\nhere')
+    dated = make_claim(figures=0)
+    Figure.objects.create(
+        claim=dated,
+        kind="date",
+        metric="died_on",
+        subject="al-Baghdadi",
+        date_value=dt.date(2019, 10, 26),
+        date_precision="day",
+    )
+    make_claim(ClaimState.DRAFT)
+    urls = exports.Urls("http://testserver")
+
+    python = "".join(exports._iter_csv_python(urls))
+    postgres = b"".join(exports._iter_csv_postgres(urls)).decode()
+
+    assert list(csv.reader(io.StringIO(postgres))) == list(
+        csv.reader(io.StringIO(python))
+    )
+    assert postgres.count("\n") >= 5

@@ -31,7 +31,9 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value.isoformat().replace("+00:00", "Z")
+        # Always UTC with microseconds: one fixed width, as the SQL export writes.
+        utc = value.astimezone(dt.UTC)
+        return utc.isoformat(timespec="microseconds").replace("+00:00", "Z")
     return value.isoformat()
 
 
