@@ -82,6 +82,9 @@ def start_server(db_url: str, bare_file: Path, cache_seconds: int) -> subprocess
             f"127.0.0.1:{PORT}",
             "--log-level",
             "warning",
+            # A sync worker must stream a whole export within the timeout.
+            "--timeout",
+            "600",
         ],
         cwd=ROOT,
         env=env,
@@ -184,6 +187,13 @@ def measure_export(server: subprocess.Popen) -> dict:
     return {"seconds": seconds, "lines": lines, "peak_rss_mb": peak["mb"]}
 
 
+def check_export(results: dict, size: int) -> None:
+    if results["export"]["lines"] < size:
+        raise RuntimeError(
+            f"the export stopped after {results['export']['lines']:,} of {size:,} rows"
+        )
+
+
 def run_size(size: int, db_url: str, duration: int, reuse: bool) -> dict:
     generated = None
     if not (reuse and published_count(db_url) == size):
@@ -220,6 +230,7 @@ def run_size(size: int, db_url: str, duration: int, reuse: bool) -> dict:
                 path, connections=2 * WORKERS, threads=2, duration=duration
             )
         results["export"] = measure_export(server)
+        check_export(results, size)
     finally:
         stop_server(server)
     # Then as deployed: anonymous pages kept for API_CACHE_SECONDS.

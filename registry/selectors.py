@@ -386,7 +386,10 @@ def search_claims(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
         # The planner cannot tell which from a tsvector's statistics, so one
         # cheap query (at most SEARCH_FEW + 1 ids) decides.
         few = list(
-            Claim.objects.filter(matches).values_list("pk", flat=True)[: SEARCH_FEW + 1]
+            # No ORDER BY: any SEARCH_FEW + 1 matches will do, found early.
+            Claim.objects.filter(matches)
+            .order_by()
+            .values_list("pk", flat=True)[: SEARCH_FEW + 1]
         )
         if len(few) <= SEARCH_FEW:
             return queryset.filter(pk__in=few)
