@@ -40,6 +40,7 @@ lint: venv ## ruff
 check: venv ## Django system checks and migrations in step with the models
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var
@@ -47,4 +48,9 @@ clean: ## Remove the virtual environment and local data
 e2e-deps: ## Install Debian's Chromium for the browser tests (needs root)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
-.PHONY: help venv migrate seed run test lint check clean e2e-deps
+BENCH_SIZES ?= 10000,100000
+bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=10000,100000,1000000)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.run --sizes $(BENCH_SIZES)
+
+.PHONY: help venv migrate seed run test lint check clean e2e-deps bench

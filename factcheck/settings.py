@@ -170,3 +170,75 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # whitenoise warns on every request when the folder is missing (before
 # collectstatic has run, e.g. in tests).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+# -- Public API (issue 5): HTTP caching, CORS, throttling, gzip ---------------
+INSTALLED_APPS += ["corsheaders"]
+# CORS first, so that even a throttled or failed response carries its headers;
+# gzip before everything that reads the body, conditional GET after it.
+MIDDLEWARE.insert(0, "corsheaders.middleware.CorsMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "django.middleware.gzip.GZipMiddleware",
+)
+MIDDLEWARE.append("django.middleware.http.ConditionalGetMiddleware")
+
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+# Server-side cache of anonymous API pages (0: off); see registry/api/caching.py.
+API_CACHE_SECONDS = int(os.environ.get("API_CACHE_SECONDS", str(PUBLIC_CACHE_SECONDS)))
+REGISTRY_NAME = os.environ.get("REGISTRY_NAME", "Fact-check registry")
+REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
+
+# A shared cache (throttle counters) when REDIS_URL is set; else per process.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+
+REST_FRAMEWORK.update(
+    {
+        "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+        + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_AUTHENTICATION_CLASSES": [],
+        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+        "UNAUTHENTICATED_USER": None,
+        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+        "DEFAULT_THROTTLE_RATES": {
+            "anon": os.environ.get("API_ANON_RATE", "600/minute") or None
+        },
+    }
+)
+SPECTACULAR_SETTINGS.update(
+    {
+        "COMPONENT_SPLIT_REQUEST": True,
+        "ENUM_NAME_OVERRIDES": {
+            "SourceKindEnum": "registry.choices.SourceKind",
+            "DocumentKindEnum": "registry.choices.DocumentKind",
+            "ClaimKindEnum": "registry.choices.ClaimKind",
+            "FigureKindEnum": "registry.choices.FigureKind",
+            "DatePrecisionEnum": "registry.choices.DatePrecision",
+            "PublicClaimStateEnum": "registry.api.serializers.PUBLIC_STATE_CHOICES",
+        },
+    }
+)
+# Swagger UI served from our own static files, not a CDN.
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)

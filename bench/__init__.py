@@ -1,0 +1,1 @@
+"""Benchmark of the public API on a synthetic registry (`make bench`)."""

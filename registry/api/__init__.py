@@ -1,0 +1,1 @@
+"""The public, anonymous, read-only API under /api/v1/."""

@@ -1,0 +1,210 @@
+"""Query parameters of the claim list, described for the OpenAPI schema."""
+
+from __future__ import annotations
+
+import django_filters as df
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from registry import selectors
+from registry.choices import (
+    ClaimKind,
+    Confidence,
+    ConflictStatus,
+    DocumentKind,
+    Reliability,
+    SourceKind,
+)
+from registry.models import (
+    Citation,
+    CitationRelay,
+    Claim,
+    Conflict,
+    Document,
+    Figure,
+    Source,
+)
+
+from .serializers import PUBLIC_STATE_CHOICES
+
+ROLE_CHOICES = [
+    ("any", "originator or relay"),
+    ("originator", "originator: first made the statement"),
+    ("relay", "relay: passed it on"),
+]
+
+
+class ClaimFilter(df.FilterSet):
+    source = df.CharFilter(
+        method="filter_source",
+        help_text="A source's public id, name, abbreviation or alias "
+        "(case-insensitive), e.g. SOHR. See `source_role`.",
+    )
+    source_role = df.ChoiceFilter(
+        choices=ROLE_CHOICES,
+        method="filter_noop",
+        empty_label=None,
+        help_text="With `source`: match the source as originator, as relay, or "
+        "either (default).",
+    )
+    event = df.CharFilter(
+        field_name="event__public_id", help_text="An event's public id."
+    )
+    kind = df.ChoiceFilter(choices=ClaimKind.choices, help_text="The claim's kind.")
+    confidence = df.TypedChoiceFilter(
+        choices=Confidence.choices,
+        coerce=int,
+        help_text="Exactly this confidence level (1 confirmed ... 6 cannot be judged).",
+    )
+    min_confidence = df.TypedChoiceFilter(
+        choices=Confidence.choices,
+        coerce=int,
+        method="filter_min_confidence",
+        help_text="At least this confident: levels from 1 up to this one "
+        "(1 is the most confident; 6, cannot be judged, is the least).",
+    )
+    state = df.ChoiceFilter(
+        choices=PUBLIC_STATE_CHOICES,
+        help_text="Public state: approved, retracted or superseded.",
+    )
+    has_conflict = df.BooleanFilter(
+        method="filter_has_conflict",
+        help_text="Whether a figure conflicts with another published claim's.",
+    )
+    metric = df.CharFilter(
+        method="filter_metric",
+        help_text="Claims with a figure of this metric, e.g. killed (case-insensitive).",
+    )
+    published_after = df.IsoDateTimeFilter(
+        field_name="published_at",
+        lookup_expr="gte",
+        help_text="Published at or after this time (ISO 8601).",
+    )
+    published_before = df.IsoDateTimeFilter(
+        field_name="published_at",
+        lookup_expr="lt",
+        help_text="Published before this time (ISO 8601).",
+    )
+    event_after = df.DateFilter(
+        method="filter_event_after",
+        help_text="Events that may have happened on or after this date (YYYY-MM-DD).",
+    )
+    event_before = df.DateFilter(
+        method="filter_event_before",
+        help_text="Events that may have happened on or before this date (YYYY-MM-DD).",
+    )
+    language = df.CharFilter(
+        method="filter_language",
+        help_text="Claims cited from a document in this language (BCP 47, e.g. es).",
+    )
+    q = df.CharFilter(
+        method="filter_q",
+        help_text="Full-text search over statements and quotes.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def filter_noop(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset
+
+    def filter_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        sources = Source.objects.filter(
+            Q(public_id=value) | Q(pk__in=Source.objects.by_alias(value).values("pk"))
+        ).values("pk")
+        role = self.form.cleaned_data.get("source_role") or "any"
+        as_originator = Citation.objects.filter(
+            claim=OuterRef("pk"), originator__in=sources
+        )
+        as_relay = CitationRelay.objects.filter(
+            citation__claim=OuterRef("pk"), source__in=sources
+        )
+        if role == "originator":
+            return queryset.filter(Exists(as_originator))
+        if role == "relay":
+            return queryset.filter(Exists(as_relay))
+        return queryset.filter(Exists(as_originator) | Exists(as_relay))
+
+    def filter_min_confidence(
+        self, queryset: QuerySet, name: str, value: int
+    ) -> QuerySet:
+        return queryset.filter(confidence__lte=value)
+
+    def filter_has_conflict(
+        self, queryset: QuerySet, name: str, value: bool
+    ) -> QuerySet:
+        conflicted = selectors.claims_with_conflict()
+        if value:
+            return queryset.filter(pk__in=conflicted)
+        return queryset.exclude(pk__in=conflicted)
+
+    def filter_metric(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        figures = Figure.objects.filter(
+            claim=OuterRef("pk"), metric__iexact=value.strip()
+        )
+        return queryset.filter(Exists(figures))
+
+    def filter_event_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(
+            Q(event__date_latest__gte=value)
+            | Q(event__date_latest__isnull=True, event__date_earliest__gte=value)
+        )
+
+    def filter_event_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(event__date_earliest__lte=value)
+
+    def filter_language(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Exact matches (as written, or in lower case, as codes usually are)
+        # rather than iexact: UPPER(language) would hide the column's
+        # statistics from the planner, which then picks a poor plan.
+        value = value.strip()
+        citations = Citation.objects.filter(
+            claim=OuterRef("pk"), document__language__in={value, value.lower()}
+        )
+        return queryset.filter(Exists(citations))
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return selectors.search_claims(queryset, value)
+
+
+class SourceFilter(df.FilterSet):
+    kind = df.ChoiceFilter(choices=SourceKind.choices, help_text="The source's kind.")
+    reliability = df.ChoiceFilter(
+        choices=Reliability.choices, help_text="Reliability grade A-F."
+    )
+    name = df.CharFilter(
+        method="filter_name", help_text="A name, abbreviation or alias."
+    )
+
+    class Meta:
+        model = Source
+        fields = []
+
+    def filter_name(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=Source.objects.by_alias(value).values("pk"))
+
+
+class DocumentFilter(df.FilterSet):
+    language = df.CharFilter(help_text="BCP 47 language code, e.g. en, es.")
+    publisher = df.CharFilter(
+        field_name="publisher__public_id", help_text="The publisher's public id."
+    )
+    kind = df.ChoiceFilter(choices=DocumentKind.choices, help_text="The kind.")
+
+    class Meta:
+        model = Document
+        fields = []
+
+
+class ConflictFilter(df.FilterSet):
+    status = df.ChoiceFilter(
+        choices=ConflictStatus.choices, help_text="open, explained or settled."
+    )
+    event = df.CharFilter(
+        field_name="event__public_id", help_text="An event's public id."
+    )
+    metric = df.CharFilter(lookup_expr="iexact", help_text="e.g. killed.")
+
+    class Meta:
+        model = Conflict
+        fields = []

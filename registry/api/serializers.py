@@ -1,0 +1,334 @@
+"""Output serializers: the documented shape of every public response.
+
+Each serializer describes its fields for the OpenAPI schema, and produces
+its output through the matching function of ``representation.py`` (one
+code path for the API, the exports and the pages).
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from registry.choices import (
+    ClaimKind,
+    ClaimState,
+    ConflictStatus,
+    DatePrecision,
+    DocumentKind,
+    FigureKind,
+    PlacePrecision,
+    Qualifier,
+    Reliability,
+    SourceKind,
+    Stance,
+)
+from registry.selectors import PUBLIC
+
+from . import representation as rep
+
+PUBLIC_STATE_CHOICES = [(s, ClaimState(s).label) for s in PUBLIC]
+
+
+def _urls(context: dict) -> rep.Urls:
+    urls = context.get("urls")
+    if urls is None:
+        request = context.get("request")
+        urls = rep.Urls(request.build_absolute_uri("/") if request else "")
+        context["urls"] = urls
+    return urls
+
+
+class _Output(serializers.Serializer):
+    """A read-only serializer whose output comes from ``represent``."""
+
+    represent = None
+
+    def to_representation(self, instance):
+        return type(self).represent(instance)
+
+
+class _OutputWithUrls(serializers.Serializer):
+    represent = None
+
+    def to_representation(self, instance):
+        return type(self).represent(instance, _urls(self.context))
+
+
+class SourceRefSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The source's stable public identifier.")
+    name = serializers.CharField()
+    short_name = serializers.CharField(
+        help_text="Abbreviation, e.g. SOHR; may be empty."
+    )
+    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    reliability = serializers.ChoiceField(
+        choices=Reliability.choices,
+        help_text="Reliability grade on the Admiralty scale, A (completely "
+        "reliable) to F (cannot be judged).",
+    )
+
+
+class EventRefSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The event's stable public identifier.")
+    title = serializers.CharField()
+    place = serializers.CharField()
+    date_earliest = serializers.DateField(allow_null=True)
+    date_latest = serializers.DateField(allow_null=True)
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+
+
+class DocumentRefSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The document's stable public identifier.")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    title = serializers.CharField()
+    publisher = SourceRefSerializer(allow_null=True)
+    url = serializers.CharField(help_text="Address of the document; may be empty.")
+    archive_url = serializers.CharField(help_text="An archived copy; may be empty.")
+    published_on = serializers.DateField(allow_null=True)
+    published_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    language = serializers.CharField(help_text="BCP 47 language code, e.g. en, es.")
+
+
+class CitationSerializer(serializers.Serializer):
+    originator = SourceRefSerializer(help_text="Who first made the statement.")
+    relay_chain = SourceRefSerializer(
+        many=True,
+        help_text="Through whom the statement reached the document, nearest "
+        "the originator first.",
+    )
+    document = DocumentRefSerializer(help_text="Where the statement was read.")
+    quote = serializers.CharField(help_text="The exact words of the document.")
+    start = serializers.IntegerField(help_text="Character offset of the quote.")
+    end = serializers.IntegerField(help_text="Offset just past the quote.")
+    stance = serializers.ChoiceField(choices=Stance.choices)
+
+
+class IntervalSerializer(serializers.Serializer):
+    low = serializers.IntegerField(
+        allow_null=True, help_text="Lowest count allowed (quantities)."
+    )
+    high = serializers.IntegerField(
+        allow_null=True,
+        help_text="Highest count allowed (quantities); null when open upwards.",
+    )
+    earliest = serializers.DateField(
+        allow_null=True, help_text="First day the date may mean (date figures)."
+    )
+    latest = serializers.DateField(
+        allow_null=True, help_text="Last day the date may mean (date figures)."
+    )
+
+
+class OtherFigureSerializer(serializers.Serializer):
+    claim = serializers.CharField(help_text="Public id of the claim stating it.")
+    claim_url = serializers.URLField()
+    statement = serializers.CharField()
+    claim_state = serializers.ChoiceField(choices=PUBLIC_STATE_CHOICES)
+    stated = serializers.CharField(help_text="The figure as the source worded it.")
+    interval = IntervalSerializer(allow_null=True)
+    sources = SourceRefSerializer(many=True, help_text="Originators of that claim.")
+
+
+class FigureConflictSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="Public id of the conflict.")
+    status = serializers.ChoiceField(choices=ConflictStatus.choices)
+    rationale = serializers.CharField(
+        help_text="Why a value is preferred, or how the figures differ."
+    )
+    preferred = serializers.BooleanField(
+        allow_null=True,
+        help_text="Settled conflicts: whether this figure is the preferred one.",
+    )
+    figures = OtherFigureSerializer(
+        many=True, help_text="The disagreeing figures of other published claims."
+    )
+
+
+class FigureSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=FigureKind.choices)
+    metric = serializers.CharField(help_text="killed, injured, died_on, ...")
+    subject = serializers.CharField(help_text="Who or what is counted or dated.")
+    stated = serializers.CharField(help_text="The figure as the source worded it.")
+    qualifier = serializers.ChoiceField(
+        choices=[("", "none (date figure)"), *Qualifier.choices]
+    )
+    value = serializers.IntegerField(allow_null=True)
+    value_high = serializers.IntegerField(
+        allow_null=True, help_text="Upper value of 'between A and B'."
+    )
+    unit = serializers.CharField()
+    date_value = serializers.DateField(allow_null=True)
+    date_precision = serializers.ChoiceField(
+        choices=[("", "none (quantity)"), *DatePrecision.choices]
+    )
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    as_of = serializers.DateField(allow_null=True)
+    interval = IntervalSerializer(
+        allow_null=True, help_text="The values the figure allows."
+    )
+    consensus_interval = IntervalSerializer(
+        allow_null=True,
+        help_text="Intersection of every published figure about the same "
+        "quantity; null when they do not all overlap.",
+    )
+    conflicts = FigureConflictSerializer(many=True)
+
+
+class ConfidenceSerializer(serializers.Serializer):
+    level = serializers.IntegerField(
+        help_text="Admiralty credibility: 1 confirmed, 2 probably true, 3 possibly "
+        "true, 4 doubtful, 5 improbable, 6 cannot be judged."
+    )
+    label = serializers.CharField()
+    rationale = serializers.CharField()
+
+
+class ClaimRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    url = serializers.URLField()
+    statement = serializers.CharField()
+    state = serializers.ChoiceField(choices=PUBLIC_STATE_CHOICES)
+    published_at = serializers.DateTimeField(allow_null=True)
+
+
+class ClaimSerializer(_OutputWithUrls):
+    represent = staticmethod(rep.claim_data)
+
+    id = serializers.CharField(help_text="The claim's stable public identifier.")
+    url = serializers.URLField(help_text="This claim in the API.")
+    permalink = serializers.URLField(help_text="The claim's public page.")
+    statement = serializers.CharField(help_text="The statement, in neutral wording.")
+    kind = serializers.ChoiceField(choices=ClaimKind.choices)
+    state = serializers.ChoiceField(
+        choices=PUBLIC_STATE_CHOICES,
+        help_text="approved, or retracted/superseded (see public_note and "
+        "corrected_by).",
+    )
+    confidence = ConfidenceSerializer()
+    event = EventRefSerializer(allow_null=True)
+    figures = FigureSerializer(many=True)
+    citations = CitationSerializer(many=True)
+    has_conflict = serializers.BooleanField(
+        help_text="Whether a figure disagrees with another published claim's."
+    )
+    public_note = serializers.CharField(help_text="Why it was retracted or corrected.")
+    corrects = ClaimRefSerializer(allow_null=True, help_text="The version it corrects.")
+    corrected_by = ClaimRefSerializer(
+        allow_null=True, help_text="The version that corrects it."
+    )
+    correction_chain = ClaimRefSerializer(
+        many=True,
+        help_text="Every public version, oldest first; empty when never corrected.",
+    )
+    published_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+
+class SourceSerializer(_Output):
+    represent = staticmethod(rep.source_data)
+
+    id = serializers.CharField(help_text="The source's stable public identifier.")
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=SourceKind.choices)
+    kind_label = serializers.CharField()
+    aliases = serializers.ListField(
+        child=serializers.CharField(), help_text="Other names it is known by."
+    )
+    based_in = serializers.CharField()
+    parent = SourceRefSerializer(
+        allow_null=True, help_text="The organisation it belongs to."
+    )
+    reliability = serializers.ChoiceField(choices=Reliability.choices)
+    reliability_label = serializers.CharField()
+    reliability_rationale = serializers.CharField()
+    homepage = serializers.CharField()
+    published_claim_count = serializers.IntegerField(
+        help_text="Published claims it originated."
+    )
+    relayed_claim_count = serializers.IntegerField(
+        help_text="Published claims it relayed from another originator."
+    )
+
+
+class DocumentSerializer(_Output):
+    represent = staticmethod(rep.document_data)
+
+    id = serializers.CharField(help_text="The document's stable public identifier.")
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    title = serializers.CharField()
+    publisher = SourceRefSerializer(allow_null=True)
+    url = serializers.CharField()
+    archive_url = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    published_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    language = serializers.CharField()
+    part_of = serializers.CharField(
+        allow_null=True, help_text="Public id of the document this one is part of."
+    )
+    retrieved_at = serializers.DateTimeField(allow_null=True)
+    content_hash = serializers.CharField(
+        help_text="SHA-256 of the text as retrieved, to notice a changed text."
+    )
+
+
+class EventSerializer(_Output):
+    represent = staticmethod(rep.event_data)
+
+    id = serializers.CharField(help_text="The event's stable public identifier.")
+    title = serializers.CharField()
+    place = serializers.CharField()
+    date_earliest = serializers.DateField(allow_null=True)
+    date_latest = serializers.DateField(allow_null=True)
+    date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    description = serializers.CharField()
+    place_precision = serializers.ChoiceField(choices=PlacePrecision.choices)
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    published_claim_count = serializers.IntegerField()
+
+
+class ConflictSerializer(_OutputWithUrls):
+    represent = staticmethod(rep.conflict_data)
+
+    id = serializers.CharField(help_text="The conflict's stable public identifier.")
+    kind = serializers.ChoiceField(choices=FigureKind.choices)
+    metric = serializers.CharField()
+    subject = serializers.CharField()
+    event = EventRefSerializer(allow_null=True)
+    period_start = serializers.DateField(allow_null=True)
+    period_end = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=ConflictStatus.choices)
+    rationale = serializers.CharField()
+    preferred_claim = serializers.CharField(
+        allow_null=True, help_text="Settled: the claim whose figure is preferred."
+    )
+    consensus_interval = IntervalSerializer(
+        allow_null=True,
+        help_text="Intersection of the published figures; null when they do "
+        "not all overlap.",
+    )
+    figures = OtherFigureSerializer(many=True)
+    updated_at = serializers.DateTimeField()
+
+
+class CorrectionSerializer(_OutputWithUrls):
+    represent = staticmethod(rep.correction_data)
+
+    claim = ClaimRefSerializer(help_text="The claim that was corrected.")
+    type = serializers.ChoiceField(choices=["retraction", "supersession"])
+    said = serializers.CharField(help_text="What the claim said.")
+    now_says = serializers.CharField(
+        allow_null=True, help_text="What the correcting claim says; null if withdrawn."
+    )
+    withdrawn = serializers.BooleanField(
+        help_text="True when no published claim replaces it."
+    )
+    corrected_by = ClaimRefSerializer(allow_null=True)
+    corrected_at = serializers.DateTimeField()
+    note = serializers.CharField(help_text="The public note: why.")
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong.")

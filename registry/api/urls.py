@@ -1,0 +1,30 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+from .caching import cached_publicly
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("claims", views.ClaimViewSet, basename="claim")
+router.register("sources", views.SourceViewSet, basename="source")
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("events", views.EventViewSet, basename="event")
+router.register("conflicts", views.ConflictViewSet, basename="conflict")
+router.register("corrections", views.CorrectionViewSet, basename="correction")
+
+# Every JSON route goes through the shared public cache; exports stream.
+for pattern in router.urls:
+    pattern.callback = cached_publicly(pattern.callback)
+
+urlpatterns = [
+    path(
+        "claimreview/",
+        cached_publicly(views.ClaimReviewFeedView.as_view()),
+        name="claimreview-feed",
+    ),
+    path("exports/claims.csv", views.CsvExportView.as_view(), name="export-csv"),
+    path("exports/claims.jsonl", views.JsonlExportView.as_view(), name="export-jsonl"),
+    *router.urls,
+]
