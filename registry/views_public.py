@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from . import claimreview, selectors
 from .api.representation import Urls, claim_data
+from .choices import PUBLIC_STATES
+from .conflict_svg import conflict_svg, figures_for_picture
 
 
 @require_safe
@@ -45,12 +47,14 @@ def claim_permalink(request, public_id: str):
 
 
 def _attach_conflict_pictures(claim, data: dict) -> None:
-    """Add each conflict's SVG interval picture where the conflict work offers one."""
-    try:
-        from .conflicts import conflict_svg
-    except ImportError:  # the conflict module is not there (yet)
-        return
+    """Add each conflict's SVG interval picture, drawn from published figures only."""
     conflicts = {c.public_id: c for f in claim.figures.all() for c in f.conflicts.all()}
     for figure in data["figures"]:
         for item in figure["conflicts"]:
-            item["picture"] = conflict_svg(conflicts[item["id"]])
+            conflict = conflicts[item["id"]]
+            published = [
+                f
+                for f in figures_for_picture(conflict)
+                if f.claim.state in PUBLIC_STATES
+            ]
+            item["picture"] = conflict_svg(conflict, published)

@@ -174,4 +174,15 @@ def test_editor_records_and_submits_reviewer_approves_in_a_browser(
             "to_state", "actor__username"
         )
     ) == [("in_review", "editor"), ("approved", "reviewer")]
+
+    # -- and the public sees it: the API and the permalink page, signed out
+    public = browser.new_context().new_page()
+    response = public.goto(f"{base}/api/v1/claims/{claim.public_id}/")
+    assert response.status == 200
+    published = response.json()
+    assert published["statement"] == claim.statement
+    assert published["confidence"]["level"] == 3
+    public.goto(f"{base}/claims/{claim.public_id}/")
+    assert claim.statement in public.inner_text("body")
+    public.screenshot(path=str(ARTIFACTS / "public-permalink.png"), full_page=True)
     assert os.path.getsize(ARTIFACTS / "review-queue.png") > 0

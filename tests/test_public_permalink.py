@@ -42,13 +42,23 @@ def test_permalink_page_shows_the_claim_without_javascript():
 
 def test_permalink_shows_conflicting_figures_and_correction_history():
     a, b = same_quantity_pair(values=(8, 5))
-    make_conflict(a.figures.get(), b.figures.get())
     old = make_claim(ClaimState.SUPERSEDED, label="old")
     new = make_claim(corrects=old, label="new")
+
+    hidden = make_claim(ClaimState.IN_REVIEW, event=a.event, label="hidden")
+    figure = hidden.figures.get()
+    figure.subject, figure.value = "soldiers", 30
+    figure.save()
+    make_conflict(a.figures.get(), b.figures.get(), figure)
 
     html = Client().get(f"/claims/{a.public_id}/").content.decode()
     assert "Conflicting figures" in html
     assert f"/claims/{b.public_id}/" in html
+    # The interval picture is drawn from published figures only.
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert a.citations.get().originator.name in svg
+    assert b.citations.get().originator.name in svg
+    assert "hidden" not in html
 
     html = Client().get(f"/claims/{old.public_id}/").content.decode()
     assert "Superseded" in html
