@@ -37,10 +37,12 @@ test: venv ## Run the whole test suite
 lint: venv ## ruff
 	$(VENV)/bin/ruff check .
 
-check: venv ## Django system checks and migrations in step with the models
+check: venv ## System checks (also --deploy), migrations in step, OpenAPI schema valid
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  DEBUG=0 ALLOWED_HOSTS=registry.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 clean: ## Remove the virtual environment and local data
 	rm -rf $(VENV) var
