@@ -168,8 +168,6 @@ LOGGING = {
 # History is for reading: changes go through the edit forms and their rules.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Opt in now to Django 6's https default for scheme-less URLs in forms.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 # whitenoise warns on every request when the folder is missing (before
 # collectstatic has run, e.g. in tests).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -53,6 +54,9 @@ def _reason(exc: Exception) -> str:
 
 class _HistoryAdmin(SimpleHistoryAdmin):
     """History is for reading: a change goes through the edit form and its rules."""
+
+    # Addresses typed without a scheme are https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
