@@ -57,8 +57,12 @@ def _public_claim_ids() -> QuerySet:
 
 
 def _citations_queryset() -> QuerySet:
-    return Citation.objects.select_related(
-        "document__publisher", "originator"
+    # A document's full text can run to tens of kilobytes and no public
+    # representation shows it: leave it in the database.
+    return (
+        Citation.objects.select_related("document__publisher", "originator").defer(
+            "document__text"
+        )
     ).prefetch_related(
         Prefetch("relay_links", queryset=CitationRelay.objects.select_related("source"))
     )
