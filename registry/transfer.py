@@ -72,11 +72,14 @@ class ImportResult:
     skipped: Counter = field(default_factory=Counter)
 
     def summary(self) -> str:
-        parts = [f"{n} {t}(s) created" for t, n in sorted(self.created.items())]
-        parts += [
-            f"{n} {t}(s) already present" for t, n in sorted(self.skipped.items())
-        ]
-        return ", ".join(parts) or "nothing to do"
+        parts = []
+        if self.created:
+            made = ", ".join(f"{n} {t}" for t, n in sorted(self.created.items()))
+            parts.append(f"created {made}")
+        if self.skipped:
+            kept = ", ".join(f"{n} {t}" for t, n in sorted(self.skipped.items()))
+            parts.append(f"already present {kept}")
+        return "; ".join(parts) or "nothing to do"
 
 
 # --------------------------------------------------------------------- reading
@@ -213,7 +216,7 @@ class _Importer:
         if not model.objects.filter(public_id=record["id"]).exists():
             return False
         if self.existing == "skip":
-            self.result.skipped[record["type"]] += 1
+            self.result.skipped[record["type"] + "s"] += 1
             return True
         raise ValueError(f"a {record['type']} with id {record['id']!r} already exists")
 
@@ -252,7 +255,7 @@ class _Importer:
         self.sources[source.public_id] = source
         if record.get("parent"):
             self.source_parents.append((number, record, source, record["parent"]))
-        self.result.created["source"] += 1
+        self.result.created["sources"] += 1
 
     def import_document(self, number: int, record: dict) -> None:
         if self._exists(Document, record):
@@ -289,7 +292,7 @@ class _Importer:
         self._timestamps(document, record)
         self._save(document, exclude=["content_hash"])
         self.documents[document.public_id] = document
-        self.result.created["document"] += 1
+        self.result.created["documents"] += 1
 
     def import_event(self, number: int, record: dict) -> None:
         if self._exists(Event, record):
@@ -309,7 +312,7 @@ class _Importer:
         self._timestamps(event, record)
         self._save(event)
         self.events[event.public_id] = event
-        self.result.created["event"] += 1
+        self.result.created["events"] += 1
 
     def import_claim(self, number: int, record: dict) -> None:
         if self._exists(Claim, record):
@@ -364,7 +367,7 @@ class _Importer:
                 comment=item.get("comment") or "",
                 created_at=_datetime(item["at"], "at"),
             )
-        self.result.created["claim"] += 1
+        self.result.created["claims"] += 1
 
     def _citation(self, claim: Claim, item: dict) -> None:
         document = self.document(item.get("document"))
@@ -479,7 +482,7 @@ class _Importer:
         self._timestamps(conflict, record)
         self._save(conflict)
         conflict.figures.set(figures)
-        self.result.created["conflict"] += 1
+        self.result.created["conflicts"] += 1
 
     def finish(self) -> None:
         """Links that may point forwards in the file: parents and corrections."""
@@ -571,7 +574,7 @@ def import_records(
 
         detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
         if detected.opened:
-            importer.result.created["conflict (detected)"] += len(detected.opened)
+            importer.result.created["conflicts detected"] += len(detected.opened)
     return importer.result
 
 
