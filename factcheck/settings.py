@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,13 +30,18 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        # A predictable key in production would let anyone forge sessions.
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (set DEBUG=1 for development)."
-        )
+# Without a key, management commands (migrate, makemigrations --check, check)
+# still run, with a throwaway key; serving does not: factcheck/wsgi.py and
+# asgi.py refuse to start (SECRET_KEY_MISSING), since a missing or predictable key in production
+# would let anyone forge sessions.
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
+if SECRET_KEY_MISSING:
+    import secrets
+
+    SECRET_KEY = secrets.token_urlsafe(50)
+elif not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"
+
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
