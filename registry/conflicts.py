@@ -333,24 +333,29 @@ def _require_reviewer(actor) -> None:
         raise PermissionDenied("Only a reviewer may settle or explain a conflict.")
 
 
-def conflict_settle(
-    *, conflict: Conflict, actor, preferred_figure: Figure, rationale: str
+def _resolve(
+    conflict: Conflict,
+    *,
+    actor,
+    status: str,
+    action: str,
+    rationale: str,
+    preferred_figure: Figure | None = None,
 ) -> Conflict:
-    """Prefer one figure of the conflict, with a rationale; every figure stays."""
-    _require_reviewer(actor)
-    rationale = (rationale or "").strip()
-    if not rationale:
-        raise ValidationError({"rationale": "Say why this figure is preferred."})
+    """Lock the conflict, record the reviewer's decision and its audit row."""
     with transaction.atomic():
         locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
-        if not locked.figures.filter(pk=preferred_figure.pk).exists():
+        if (
+            preferred_figure is not None
+            and not locked.figures.filter(pk=preferred_figure.pk).exists()
+        ):
             raise ValidationError(
                 {
                     "preferred_figure": "The preferred figure must be one of the conflict's figures."
                 }
             )
         from_status = locked.status
-        locked.status = ConflictStatus.SETTLED
+        locked.status = status
         locked.preferred_figure = preferred_figure
         locked.rationale = rationale
         locked.settled_by = actor
@@ -367,7 +372,7 @@ def conflict_settle(
         )
         _decision(
             locked,
-            ConflictAction.SETTLED,
+            action,
             actor=actor,
             from_status=from_status,
             preferred_figure=preferred_figure,
@@ -377,39 +382,37 @@ def conflict_settle(
     return locked
 
 
+def conflict_settle(
+    *, conflict: Conflict, actor, preferred_figure: Figure, rationale: str
+) -> Conflict:
+    """Prefer one figure of the conflict, with a rationale; every figure stays."""
+    _require_reviewer(actor)
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError({"rationale": "Say why this figure is preferred."})
+    return _resolve(
+        conflict,
+        actor=actor,
+        status=ConflictStatus.SETTLED,
+        action=ConflictAction.SETTLED,
+        rationale=rationale,
+        preferred_figure=preferred_figure,
+    )
+
+
 def conflict_explain(*, conflict: Conflict, actor, explanation: str) -> Conflict:
     """Record that the figures differ for a reason (scope, date), preferring none."""
     _require_reviewer(actor)
     explanation = (explanation or "").strip()
     if not explanation:
         raise ValidationError({"explanation": "Say how the figures differ."})
-    with transaction.atomic():
-        locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
-        from_status = locked.status
-        locked.status = ConflictStatus.EXPLAINED
-        locked.preferred_figure = None
-        locked.rationale = explanation
-        locked.settled_by = actor
-        locked.settled_at = timezone.now()
-        locked.full_clean()
-        locked.save(
-            update_fields=[
-                "status",
-                "preferred_figure",
-                "rationale",
-                "settled_by",
-                "settled_at",
-            ]
-        )
-        _decision(
-            locked,
-            ConflictAction.EXPLAINED,
-            actor=actor,
-            from_status=from_status,
-            rationale=explanation,
-            figures=locked.figures.all(),
-        )
-    return locked
+    return _resolve(
+        conflict,
+        actor=actor,
+        status=ConflictStatus.EXPLAINED,
+        action=ConflictAction.EXPLAINED,
+        rationale=explanation,
+    )
 
 
 # ------------------------------------------------------------------ ranges
