@@ -193,11 +193,6 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_ALLOW_CREDENTIALS = False
 
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
-# Server-side cache of anonymous API pages (0: off); see registry/api/caching.py.
-# Off by default in development, so a reviewer sees an approval at once.
-API_CACHE_SECONDS = int(
-    os.environ.get("API_CACHE_SECONDS", "0" if DEBUG else str(PUBLIC_CACHE_SECONDS))
-)
 REGISTRY_NAME = os.environ.get("REGISTRY_NAME", "Fact-check registry")
 REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
 

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from registry import views_public
 from registry.api import views as api_views
-from registry.api.caching import cached_publicly
+from registry.web import views as views_public
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -15,7 +14,7 @@ urlpatterns = [
     re_path(r"^api/", api_views.not_found),
     path(
         "claims/<str:public_id>/",
-        cached_publicly(views_public.claim_permalink),
+        views_public.claim_permalink,
         name="claim-permalink",
     ),
 ]

@@ -86,6 +86,10 @@ class ClaimState(models.TextChoices):
 PUBLIC_STATES = frozenset(
     {ClaimState.APPROVED, ClaimState.RETRACTED, ClaimState.SUPERSEDED}
 )
+# Published claims whose figures the registry currently stands behind: a
+# retracted or superseded claim stays visible, but its figures no longer
+# count in public conflicts, consensus or ranges.
+LIVE_STATES = frozenset({ClaimState.APPROVED})
 # States in which a claim, its citations and figures are frozen.
 LOCKED_STATES = PUBLIC_STATES
 

@@ -18,8 +18,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from . import intervals
-from .choices import (
+from registry.choices import (
     ClaimKind,
     ClaimState,
     Confidence,
@@ -34,6 +33,7 @@ from .choices import (
     SourceKind,
     Stance,
 )
+from registry.figures import intervals
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
 
@@ -822,3 +822,138 @@ class ReviewQueue(Claim):
         proxy = True
         verbose_name = "claim awaiting review"
         verbose_name_plural = "review queue"
+
+
+# ------------------------------------------------------- the public read model
+# Written only by ``registry.services.projection`` from published rows, in the
+# same transaction as the change that moves it; read by every public surface.
+
+
+class PublicQuantity(models.Model):
+    """What the public may know about one quantity: its published figures'
+    consensus, ranges and, when they disagree, the public conflict."""
+
+    quantity_key = models.CharField(max_length=64, primary_key=True)
+    conflict_public_id = models.CharField(max_length=64, blank=True)
+    has_conflict = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ConflictStatus.choices, blank=True)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    metric = models.CharField(max_length=60)
+    # The quantity's public facts as JSON (consensus, ranges, conflict doc).
+    body = models.TextField()
+    content_hash = models.CharField(max_length=64)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["has_conflict", "-updated_at", "conflict_public_id"],
+                name="pubquantity_conflicts",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict_public_id"],
+                condition=~Q(conflict_public_id=""),
+                name="pubquantity_conflict_id_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} ({self.quantity_key[:8]})"
+
+
+class PublicClaim(models.Model):
+    """One published claim's public document, and the columns its filters use."""
+
+    claim = models.OneToOneField(
+        Claim, primary_key=True, on_delete=models.CASCADE, related_name="public"
+    )
+    public_id = models.CharField(max_length=64, unique=True)
+    state = models.CharField(max_length=20, choices=ClaimState.choices)
+    kind = models.CharField(max_length=32, choices=ClaimKind.choices)
+    confidence = models.PositiveSmallIntegerField(choices=Confidence.choices)
+    has_conflict = models.BooleanField(default=False)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    event_date_earliest = models.DateField(null=True, blank=True)
+    event_date_latest = models.DateField(null=True, blank=True)
+    published_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    corrected_at = models.DateTimeField(null=True, blank=True)
+    # JSON text, API addresses relative to a base filled in per request.
+    body = models.TextField()
+    claimreview = models.TextField()
+    correction = models.TextField(blank=True)
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["approved", "retracted", "superseded"]),
+                name="publicclaim_state_public",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-published_at", "-public_id"], name="pubclaim_pub"),
+            models.Index(fields=["-updated_at", "-public_id"], name="pubclaim_upd"),
+            models.Index(
+                fields=["confidence", "-published_at", "-public_id"],
+                name="pubclaim_conf",
+            ),
+            models.Index(
+                fields=["has_conflict", "-published_at", "-public_id"],
+                name="pubclaim_conflict",
+            ),
+            models.Index(
+                fields=["state", "-published_at", "-public_id"], name="pubclaim_state"
+            ),
+            models.Index(fields=["event", "-published_at"], name="pubclaim_event"),
+            models.Index(
+                fields=["-corrected_at", "-public_id"],
+                condition=Q(corrected_at__isnull=False),
+                name="pubclaim_corrected",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+
+class PublicFacet(models.Model):
+    """A value a published claim can be filtered by (an originator, a relay,
+    a metric, a document language, a document), one row each, kept with the
+    claim's publication order so a filtered page walks one index."""
+
+    ORIGINATOR = "o"
+    RELAY = "r"
+    PUBLISHER = "p"
+    METRIC = "m"
+    LANGUAGE = "l"
+    DOCUMENT = "d"
+
+    claim = models.ForeignKey(
+        PublicClaim, on_delete=models.CASCADE, related_name="facets"
+    )
+    facet = models.CharField(max_length=1)
+    value = models.CharField(max_length=300)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim", "facet", "value"], name="publicfacet_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["facet", "value", "-published_at", "claim"],
+                name="pubfacet_lookup",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from contextlib import contextmanager
 
 from django.utils import timezone
 
@@ -20,6 +21,25 @@ from tests.factories import (
 )
 
 _counter = itertools.count(1)
+
+
+def rebuild_on_request(**kwargs):
+    """See the ``projection_follows_rows`` fixture."""
+    from registry.services.projection import projection_rebuild
+
+    projection_rebuild()
+
+
+@contextmanager
+def no_rebuild():
+    """Requests in this block read the projection as it stands."""
+    from django.core.signals import request_started
+
+    request_started.disconnect(dispatch_uid="test-projection")
+    try:
+        yield
+    finally:
+        request_started.connect(rebuild_on_request, dispatch_uid="test-projection")
 
 
 def make_claim(

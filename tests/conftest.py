@@ -80,3 +80,22 @@ def second_reviewer(db):
     from registry.roles import REVIEWER
 
     return _member("reviewer2", REVIEWER)
+
+
+# ------------------------------------------------------------ public projection
+
+
+@pytest.fixture
+def projection_follows_rows(db):
+    """For tests whose fixtures write rows directly, as an import would:
+    before each request the public projection is rebuilt from those rows,
+    as ``manage.py rebuild_public`` would. Tests that go through the
+    services do not use this: they check that the services keep it current.
+    """
+    from django.core.signals import request_started
+
+    from tests.api_support import rebuild_on_request
+
+    request_started.connect(rebuild_on_request, dispatch_uid="test-projection")
+    yield
+    request_started.disconnect(dispatch_uid="test-projection")

@@ -6,13 +6,12 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from registry import conflicts
-from registry.admin_conflicts import claim_conflict_summary
+from registry.admin.conflicts import claim_conflict_summary
 from registry.choices import ConflictStatus
-from registry.conflict_svg import conflict_svg
 from registry.models import Claim, Conflict, ConflictDecision
-
-from .factories import (
+from registry.presentation.svg import conflict_svg
+from registry.services import conflicts
+from tests.factories import (
     CitationFactory,
     ClaimFactory,
     EventFactory,
@@ -164,12 +163,3 @@ def test_claim_summary_shows_conflicts_and_suggestion():
     assert dt.date(2019, 10, 25).isoformat() in html
 
 
-def test_public_claim_summary_shows_only_published_figures():
-    event = EventFactory()
-    eight, five = quantity(("SOHR", "at_least", 8), ("AMN", "exactly", 5), event=event)
-    Claim.objects.filter(pk=eight.claim_id).update(state="approved", confidence=3)
-    html = claim_conflict_summary(eight.claim, public=True)
-    assert "No conflicting figures" in html and "Suggested" not in html
-    Claim.objects.filter(pk=five.claim_id).update(state="approved", confidence=3)
-    html = claim_conflict_summary(eight.claim, public=True)
-    assert "<svg" in html and "AMN: " in html and "/admin/" not in html

@@ -6,7 +6,7 @@ from registry.choices import ClaimState, SourceKind
 from tests.api_support import make_claim
 from tests.factories import SourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("projection_follows_rows")]
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.choices import ClaimState
 from registry.models import Source
+from registry.services.projection import projection_rebuild
 from tests.api_support import add_transition, make_claim, make_conflict
 from tests.factories import SourceFactory
 
@@ -49,6 +50,7 @@ def build(claims: int, per_claim: int):
 
 def count_queries(url: str) -> int:
     cache.clear()
+    projection_rebuild()
     client = Client()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"page_size": 100})

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from registry.choices import ClaimState
 from tests.api_support import make_claim, make_conflict, same_quantity_pair
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("projection_follows_rows")]
 
 
 def test_schema_is_valid_and_raises_no_warning(tmp_path):

@@ -15,7 +15,7 @@ from registry.choices import PUBLIC_STATES, ClaimState
 from tests.api_support import add_transition, make_claim, make_conflict
 from tests.factories import EventFactory, SourceFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("projection_follows_rows")]
 
 HIDDEN_STATES = [s for s in ClaimState if s not in PUBLIC_STATES]
 SECRETS = [

@@ -2,16 +2,15 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
-from registry import conflicts
-from registry.confidence import (
+from registry.models import CitationRelay, Claim
+from registry.services import conflicts
+from registry.services.confidence import (
     CONFIDENCE_RULES,
     claim_suggested_confidence,
     confidence_requires_rationale,
     independent_originators,
 )
-from registry.models import CitationRelay, Claim
-
-from .factories import (
+from tests.factories import (
     CitationFactory,
     ClaimFactory,
     DocumentFactory,
@@ -171,7 +170,7 @@ def test_seed_article_date_of_baghdadis_death_cannot_be_judged():
 def test_documentation_quotes_the_rule_table():
     from pathlib import Path
 
-    from registry.confidence import confidence_rule_table
+    from registry.services.confidence import confidence_rule_table
 
     doc = (
         Path(__file__).resolve().parent.parent / "docs" / "conflicts-and-confidence.md"

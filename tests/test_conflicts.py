@@ -11,11 +11,11 @@ from django.db import connection, connections, transaction
 from django.db.models.deletion import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
-from registry import conflicts
 from registry.choices import ConflictAction, ConflictStatus
+from registry.figures import rules
 from registry.models import Claim, Conflict, ConflictDecision, Figure
-
-from .factories import (
+from registry.services import conflicts
+from tests.factories import (
     CitationFactory,
     ClaimFactory,
     EventFactory,
@@ -250,7 +250,7 @@ def test_cumulative_toll_that_goes_down_is_a_conflict():
     )
     conflict = the_conflict()
     assert conflict.figures.count() == 3
-    reasons = [d.reason for d in conflicts.find_disagreements(conflict.figures.all())]
+    reasons = [d.reason for d in rules.find_disagreements(conflict.figures.all())]
     assert len(reasons) == 2 and all("lower than as of" in r for r in reasons)
 
 
@@ -300,7 +300,7 @@ def test_seed_has_exactly_one_open_conflict_for_baghdadis_death():
 
 
 def test_import_keeps_the_files_conflict_and_detects_no_duplicate(tmp_path):
-    from .test_transfer import export, wipe
+    from tests.test_transfer import export, wipe
 
     call_command("load_seeds", verbosity=0)
     conflicts.conflict_explain(
@@ -364,26 +364,6 @@ def test_ranges_of_dates_are_dates_from_reliable_sources():
 def test_unknown_rule_is_refused():
     with pytest.raises(ValueError, match="unknown rule"):
         conflicts.quantity_range(quantity_key="x", rule="median")
-
-
-def test_public_selector_shows_only_published_disagreement():
-    event = EventFactory()
-    eight = figure(event, state="approved", qualifier="at_least", value=8)
-    ten = figure(event, state="approved", qualifier="exactly", value=10)
-    five = figure(event, state="in_review", qualifier="exactly", value=5)
-    claims = [eight.claim, ten.claim, five.claim]
-    shown = conflicts.published_conflicts_for_claims(claims)
-    # Only an unpublished figure disagrees: the public sees no conflict.
-    assert shown == {c.pk: [] for c in claims}
-    three = figure(event, state="approved", qualifier="exactly", value=3)
-    claims.append(three.claim)
-    with CaptureQueriesContext(connection) as queries:
-        shown = conflicts.published_conflicts_for_claims(claims)
-    assert len(queries) <= 6
-    [public] = shown[eight.claim.pk]
-    assert {f.pk for f in public.figures} == {eight.pk, ten.pk, three.pk}
-    assert (public.consensus_low, public.consensus_high) == (10, 10)
-    assert shown[five.claim.pk] == []
 
 
 @pytest.mark.postgres

@@ -8,14 +8,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from registry import exports
-from registry.api.representation import claim_data
 from registry.choices import ClaimState
-from registry.selectors import published_claims
+from registry.presentation import exports
+from registry.services.projection import projection_rebuild
 from tests.api_support import make_claim
 from tests.factories import SourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("projection_follows_rows")]
 
 
 @pytest.fixture(autouse=True)
@@ -62,62 +61,38 @@ def test_jsonl_export_has_one_claim_object_a_line():
     assert records[0]["citations"][0]["quote"]
 
 
-def test_jsonl_records_are_the_api_representation_without_conflicts():
+def test_jsonl_records_are_the_api_documents():
     relay = SourceFactory(name="EFE")
     old = make_claim(ClaimState.SUPERSEDED, citations=2, figures=2, relay=relay)
     new = make_claim(corrects=old, citations=1, figures=1)
     make_claim(ClaimState.DRAFT, corrects=new)  # an unpublished correction
-    urls = exports.Urls("http://testserver")
 
-    lines = "".join(exports.iter_jsonl(urls)).splitlines()
-    records = {r["id"]: r for r in map(json.loads, lines)}
+    response = Client().get("/api/v1/exports/claims.jsonl")
+    records = {r["id"]: r for r in map(json.loads, read(response).splitlines())}
 
     for claim in (old, new):
-        expected = claim_data(
-            published_claims().get(pk=claim.pk), urls, with_conflicts=False
-        )
-        assert records[claim.public_id] == json.loads(json.dumps(expected))
+        detail = Client().get(f"/api/v1/claims/{claim.public_id}/").json()
+        assert records[claim.public_id] == detail
     assert records[new.public_id]["corrects"]["id"] == old.public_id
     assert records[new.public_id]["corrected_by"] is None
 
 
-def test_export_streams_in_chunks_over_an_iterator(monkeypatch):
+def test_export_streams_in_batches_with_a_fixed_number_of_queries(monkeypatch):
     monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
     for _ in range(5):
         make_claim()
+    projection_rebuild()
     with CaptureQueriesContext(connection) as queries:
-        chunks = list(exports.iter_jsonl(exports.Urls("http://x")))
+        chunks = list(exports.iter_jsonl("http://x"))
     assert sum(chunk.count("\n") for chunk in chunks) == 5
-    # Three batches of five queries, and one empty batch to finish.
-    assert len(queries) == 3 * 5 + 1
+    # One query a batch of two, and one empty batch to finish.
+    assert len(queries) == 3 + 1
 
 
-@pytest.mark.postgres
-def test_postgres_writes_the_same_csv_as_python():
-    import datetime as dt
-
-    from registry.models import Figure
-
-    relay = SourceFactory(name="EFE, relayed")
-    old = make_claim(ClaimState.SUPERSEDED, citations=2, figures=2, relay=relay)
-    make_claim(corrects=old, citations=1, figures=0, event=None)
-    make_claim(ClaimState.RETRACTED, label='quote "and" comma, newline\nhere')
-    dated = make_claim(figures=0)
-    Figure.objects.create(
-        claim=dated,
-        kind="date",
-        metric="died_on",
-        subject="al-Baghdadi",
-        date_value=dt.date(2019, 10, 26),
-        date_precision="day",
-    )
-    make_claim(ClaimState.DRAFT)
-    urls = exports.Urls("http://testserver")
-
-    python = "".join(exports._iter_csv_python(urls))
-    postgres = b"".join(exports._iter_csv_postgres(urls)).decode()
-
-    assert list(csv.reader(io.StringIO(postgres))) == list(
-        csv.reader(io.StringIO(python))
-    )
-    assert postgres.count("\n") >= 5
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_never_start_a_formula(start):
+    make_claim(label=f"{start}HYPERLINK(x)")
+    text = read(Client().get("/api/v1/exports/claims.csv"))
+    [row] = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["statement"].startswith(f"'{start}HYPERLINK")
+    assert row["public_note"] == ""

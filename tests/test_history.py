@@ -9,7 +9,7 @@ from django.core.management import call_command
 from registry import services
 from registry.models import Claim, Document, Figure, Source
 from registry.roles import EDITOR, REVIEWER, roles_setup
-from registry.transfer import export_records, import_records
+from registry.services.transfer import export_records, import_records
 from tests.factories import CitationFactory, DocumentFactory, FigureFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ import datetime as dt
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from registry import intervals
 from registry.choices import DatePrecision, Qualifier
-from registry.intervals import Interval
+from registry.figures import intervals
+from registry.figures.intervals import Interval
 
 counts = st.integers(min_value=0, max_value=10_000)
 

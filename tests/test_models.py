@@ -5,8 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from registry.models import Citation, Figure, Source, SourceAlias
-
-from .factories import (
+from tests.factories import (
     CitationFactory,
     ClaimFactory,
     DocumentFactory,

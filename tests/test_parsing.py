@@ -1,8 +1,8 @@
 import pytest
 
 from registry.choices import Qualifier
-from registry.intervals import Interval
-from registry.parsing import FigureTextError, ParsedFigure, parse_figure_text
+from registry.figures.intervals import Interval
+from registry.figures.parser import FigureTextError, ParsedFigure, parse_figure_text
 
 Q = Qualifier
 
@@ -133,7 +133,7 @@ def _records(stated, language="es"):
 @pytest.mark.django_db
 def test_importer_reads_a_figure_given_only_as_worded(tmp_path):
     from registry.models import Figure
-    from registry.transfer import import_records
+    from registry.services.transfer import import_records
 
     import_records(_records("al menos ocho"), base_dir=tmp_path)
     figure = Figure.objects.get()
@@ -148,7 +148,7 @@ def test_importer_reads_a_figure_given_only_as_worded(tmp_path):
 @pytest.mark.django_db
 def test_importer_refuses_a_wording_it_cannot_read(tmp_path):
     from registry.models import Claim
-    from registry.transfer import RecordError, import_records
+    from registry.services.transfer import RecordError, import_records
 
     with pytest.raises(RecordError, match="figure 1: cannot read 'muchos'"):
         import_records(_records("muchos"), base_dir=tmp_path)

@@ -8,7 +8,7 @@ from registry.choices import ClaimState
 from tests.api_support import make_claim, make_conflict, same_quantity_pair
 from tests.factories import SourceFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("projection_follows_rows")]
 
 
 def embedded_claimreview(html: str) -> dict:

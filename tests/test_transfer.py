@@ -5,8 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from registry.models import Claim, ClaimTransition, Source
-
-from .factories import UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=False)
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 
-from registry import services
 from registry.choices import ClaimState
 from registry.models import Claim, ClaimTransition
+from registry.services import workflow as services
 from tests.factories import CitationFactory
 
 

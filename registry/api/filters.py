@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import django_filters as df
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import datetime as dt
 
-from registry import selectors
+import django_filters as df
+from django.db.models import Q, QuerySet
+from rest_framework.exceptions import ValidationError
+
+from registry.api.serializers import PUBLIC_STATE_CHOICES
 from registry.choices import (
     ClaimKind,
     Confidence,
@@ -15,16 +18,13 @@ from registry.choices import (
     SourceKind,
 )
 from registry.models import (
-    Citation,
-    CitationRelay,
-    Claim,
-    Conflict,
     Document,
-    Figure,
+    PublicClaim,
+    PublicFacet,
+    PublicQuantity,
     Source,
 )
-
-from .serializers import PUBLIC_STATE_CHOICES
+from registry.selectors import public, search
 
 ROLE_CHOICES = [
     ("any", "originator or relay"),
@@ -33,7 +33,27 @@ ROLE_CHOICES = [
 ]
 
 
+class SafeIsoDateTimeFilter(df.IsoDateTimeFilter):
+    """An ISO 8601 time, turned to UTC here so the database never sees an
+    offset or a year it cannot store (a 400 instead of a server error)."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        try:
+            value = value.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(
+                {self.field_name: "This time is out of range once in UTC."}
+            ) from None
+        if value.year < 1:
+            raise ValidationError({self.field_name: "This time is out of range."})
+        return super().filter(qs, value)
+
+
 class ClaimFilter(df.FilterSet):
+    """Filters over the public projection's indexed columns and facets."""
+
     source = df.CharFilter(
         method="filter_source",
         help_text="A source's public id, name, abbreviation or alias "
@@ -67,19 +87,18 @@ class ClaimFilter(df.FilterSet):
         help_text="Public state: approved, retracted or superseded.",
     )
     has_conflict = df.BooleanFilter(
-        method="filter_has_conflict",
         help_text="Whether a figure conflicts with another published claim's.",
     )
     metric = df.CharFilter(
         method="filter_metric",
         help_text="Claims with a figure of this metric, e.g. killed (case-insensitive).",
     )
-    published_after = df.IsoDateTimeFilter(
+    published_after = SafeIsoDateTimeFilter(
         field_name="published_at",
         lookup_expr="gte",
         help_text="Published at or after this time (ISO 8601).",
     )
-    published_before = df.IsoDateTimeFilter(
+    published_before = SafeIsoDateTimeFilter(
         field_name="published_at",
         lookup_expr="lt",
         help_text="Published before this time (ISO 8601).",
@@ -102,69 +121,50 @@ class ClaimFilter(df.FilterSet):
     )
 
     class Meta:
-        model = Claim
+        model = PublicClaim
         fields = []
 
     def filter_noop(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset
 
     def filter_source(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        sources = Source.objects.filter(
-            Q(public_id=value) | Q(pk__in=Source.objects.by_alias(value).values("pk"))
-        ).values("pk")
+        sources = [str(pk) for pk in public.sources_matching(value.strip()).values_list("pk", flat=True)]
         role = self.form.cleaned_data.get("source_role") or "any"
-        as_originator = Citation.objects.filter(
-            claim=OuterRef("pk"), originator__in=sources
+        facets = {
+            "originator": [PublicFacet.ORIGINATOR],
+            "relay": [PublicFacet.RELAY],
+        }.get(role, [PublicFacet.ORIGINATOR, PublicFacet.RELAY])
+        if len(facets) == 1:
+            return public.with_facet(queryset, facets[0], sources)
+        return public.with_facet(queryset, facets[0], sources) | public.with_facet(
+            queryset, facets[1], sources
         )
-        as_relay = CitationRelay.objects.filter(
-            citation__claim=OuterRef("pk"), source__in=sources
-        )
-        if role == "originator":
-            return queryset.filter(Exists(as_originator))
-        if role == "relay":
-            return queryset.filter(Exists(as_relay))
-        return queryset.filter(Exists(as_originator) | Exists(as_relay))
 
     def filter_min_confidence(
         self, queryset: QuerySet, name: str, value: int
     ) -> QuerySet:
         return queryset.filter(confidence__lte=value)
 
-    def filter_has_conflict(
-        self, queryset: QuerySet, name: str, value: bool
-    ) -> QuerySet:
-        conflicted = selectors.claims_with_conflict()
-        if value:
-            return queryset.filter(pk__in=conflicted)
-        return queryset.exclude(pk__in=conflicted)
-
     def filter_metric(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        figures = Figure.objects.filter(
-            claim=OuterRef("pk"), metric__iexact=value.strip()
-        )
-        return queryset.filter(Exists(figures))
+        metric = " ".join(value.split()).casefold()
+        return public.with_facet(queryset, PublicFacet.METRIC, [metric])
 
     def filter_event_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(
-            Q(event__date_latest__gte=value)
-            | Q(event__date_latest__isnull=True, event__date_earliest__gte=value)
+            Q(event_date_latest__gte=value)
+            | Q(event_date_latest__isnull=True, event_date_earliest__gte=value)
         )
 
     def filter_event_before(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        return queryset.filter(event__date_earliest__lte=value)
+        return queryset.filter(event_date_earliest__lte=value)
 
     def filter_language(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        # Exact matches (as written, or in lower case, as codes usually are)
-        # rather than iexact: UPPER(language) would hide the column's
-        # statistics from the planner, which then picks a poor plan.
-        value = value.strip()
-        citations = Citation.objects.filter(
-            claim=OuterRef("pk"), document__language__in={value, value.lower()}
+        return public.with_facet(
+            queryset, PublicFacet.LANGUAGE, [value.strip().casefold()]
         )
-        return queryset.filter(Exists(citations))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return selectors.search_claims(queryset, value)
+        return search.search_claims(queryset, value, claim_field="claim_id")
 
 
 class SourceFilter(df.FilterSet):
@@ -206,5 +206,5 @@ class ConflictFilter(df.FilterSet):
     metric = df.CharFilter(lookup_expr="iexact", help_text="e.g. killed.")
 
     class Meta:
-        model = Conflict
+        model = PublicQuantity
         fields = []

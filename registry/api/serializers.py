@@ -1,8 +1,10 @@
 """Output serializers: the documented shape of every public response.
 
-Each serializer describes its fields for the OpenAPI schema, and produces
-its output through the matching function of ``representation.py`` (one
-code path for the API, the exports and the pages).
+Each serializer describes its fields for the OpenAPI schema. Sources,
+documents and events are produced through the matching function of
+``presentation.claims``; claims, conflicts and corrections are the public
+projection's stored documents (built by the same module), written as they
+are, so those serializers only document them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from registry.choices import (
+    PUBLIC_STATES,
     ClaimKind,
     ClaimState,
     ConflictStatus,
@@ -22,20 +25,9 @@ from registry.choices import (
     SourceKind,
     Stance,
 )
-from registry.selectors import PUBLIC
+from registry.presentation import claims as rep
 
-from . import representation as rep
-
-PUBLIC_STATE_CHOICES = [(s, ClaimState(s).label) for s in PUBLIC]
-
-
-def _urls(context: dict) -> rep.Urls:
-    urls = context.get("urls")
-    if urls is None:
-        request = context.get("request")
-        urls = rep.Urls(request.build_absolute_uri("/") if request else "")
-        context["urls"] = urls
-    return urls
+PUBLIC_STATE_CHOICES = [(s, ClaimState(s).label) for s in sorted(PUBLIC_STATES)]
 
 
 class _Output(serializers.Serializer):
@@ -45,13 +37,6 @@ class _Output(serializers.Serializer):
 
     def to_representation(self, instance):
         return type(self).represent(instance)
-
-
-class _OutputWithUrls(serializers.Serializer):
-    represent = None
-
-    def to_representation(self, instance):
-        return type(self).represent(instance, _urls(self.context))
 
 
 class SourceRefSerializer(serializers.Serializer):
@@ -129,6 +114,26 @@ class OtherFigureSerializer(serializers.Serializer):
     sources = SourceRefSerializer(many=True, help_text="Originators of that claim.")
 
 
+class RangeSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="The rule's name (see docs/).")
+    low = serializers.JSONField(
+        allow_null=True, help_text="A count, or an ISO date for a date figure."
+    )
+    best = serializers.JSONField(allow_null=True)
+    high = serializers.JSONField(
+        allow_null=True, help_text="Null with low set: open upwards."
+    )
+    as_of = serializers.DateField(allow_null=True)
+    note = serializers.CharField(help_text="What the rule could not use, if any.")
+
+
+class RangesSerializer(serializers.Serializer):
+    conservative = RangeSerializer(
+        help_text="As ACLED: the lowest figure of a source graded A-C."
+    )
+    best = RangeSerializer(help_text="As UCDP GED: best estimate with low and high.")
+
+
 class FigureConflictSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="Public id of the conflict.")
     status = serializers.ChoiceField(choices=ConflictStatus.choices)
@@ -169,8 +174,14 @@ class FigureSerializer(serializers.Serializer):
     )
     consensus_interval = IntervalSerializer(
         allow_null=True,
-        help_text="Intersection of every published figure about the same "
-        "quantity; null when they do not all overlap.",
+        help_text="Where the largest group of current published figures about "
+        "the same quantity agree (their intersection); null when there is no "
+        "such group of two or more.",
+    )
+    ranges = RangesSerializer(
+        allow_null=True,
+        help_text="The quantity's derived ranges, from current published "
+        "figures; null when the quantity has none.",
     )
     conflicts = FigureConflictSerializer(many=True)
 
@@ -192,9 +203,7 @@ class ClaimRefSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
 
 
-class ClaimSerializer(_OutputWithUrls):
-    represent = staticmethod(rep.claim_data)
-
+class ClaimSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The claim's stable public identifier.")
     url = serializers.URLField(help_text="This claim in the API.")
     permalink = serializers.URLField(help_text="The claim's public page.")
@@ -289,9 +298,7 @@ class EventSerializer(_Output):
     published_claim_count = serializers.IntegerField()
 
 
-class ConflictSerializer(_OutputWithUrls):
-    represent = staticmethod(rep.conflict_data)
-
+class ConflictSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The conflict's stable public identifier.")
     kind = serializers.ChoiceField(choices=FigureKind.choices)
     metric = serializers.CharField()
@@ -306,16 +313,15 @@ class ConflictSerializer(_OutputWithUrls):
     )
     consensus_interval = IntervalSerializer(
         allow_null=True,
-        help_text="Intersection of the published figures; null when they do "
-        "not all overlap.",
+        help_text="Where the largest group of the figures agree; null when "
+        "there is no such group of two or more.",
     )
+    ranges = RangesSerializer()
     figures = OtherFigureSerializer(many=True)
     updated_at = serializers.DateTimeField()
 
 
-class CorrectionSerializer(_OutputWithUrls):
-    represent = staticmethod(rep.correction_data)
-
+class CorrectionSerializer(serializers.Serializer):
     claim = ClaimRefSerializer(help_text="The claim that was corrected.")
     type = serializers.ChoiceField(choices=["retraction", "supersession"])
     said = serializers.CharField(help_text="What the claim said.")

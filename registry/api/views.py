@@ -1,9 +1,19 @@
-"""Read-only, anonymous views over the selectors. They decide nothing."""
+"""Read-only, anonymous views over the public selectors. They decide nothing.
+
+Claim lists, details, ClaimReview, conflicts and corrections are written
+straight from the public projection's stored JSON: the serializers in
+``serializers.py`` document those shapes for the OpenAPI schema (and the
+schemathesis test checks every response against them), but no serializer
+runs per row.
+"""
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.db.models import F
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -15,28 +25,31 @@ from drf_spectacular.utils import (
 )
 from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.filters import OrderingFilter
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import AllowAny
-from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from registry import claimreview, exports, selectors
+from registry.presentation import exports
+from registry.presentation.claimreview import CONTEXT
+from registry.presentation.claims import iso
+from registry.selectors import public
 
 from . import filters, pagination, serializers
-from .representation import Urls
 
 NOT_FOUND = {404: OpenApiResponse(serializers.ErrorSerializer, "Not found.")}
 BAD_REQUEST = {400: OpenApiResponse(OpenApiTypes.OBJECT, "Invalid parameters.")}
+JSON = "application/json"
+JSONLD = "application/ld+json"
 
 
 class JSONLDRenderer(renderers.JSONRenderer):
-    media_type = "application/ld+json"
+    media_type = JSONLD
     format = "jsonld"
 
 
-def _urls(request) -> Urls:
-    return Urls(request.build_absolute_uri("/"))
+def _base(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 class PublicMixin:
@@ -62,17 +75,42 @@ class PublicMixin:
             raise NotFound("Not found.") from exc
 
 
+def _page(request, queryset, ordering, field: str) -> public.Page:
+    try:
+        return public.keyset_page(
+            queryset,
+            ordering=ordering,
+            cursor=request.GET.get("cursor") or None,
+            size=public.page_size(request.GET.get("page_size")),
+            fields=(field,),
+        )
+    except public.BadCursor as exc:
+        raise ParseError(str(exc)) from None
+
+
+def _link(request, cursor: str | None) -> str | None:
+    if cursor is None:
+        return None
+    return replace_query_param(request.build_absolute_uri(), "cursor", cursor)
+
+
+def _list_response(request, page: public.Page, items: list[str]) -> HttpResponse:
+    body = (
+        '{"next":'
+        + json.dumps(_link(request, page.next_cursor))
+        + ',"previous":'
+        + json.dumps(_link(request, page.previous_cursor))
+        + ',"results":['
+        + ",".join(items)
+        + "]}"
+    )
+    return HttpResponse(body, content_type=JSON)
+
+
 ORDERING_PARAM = OpenApiParameter(
     "ordering",
     str,
-    enum=[
-        "published_at",
-        "-published_at",
-        "updated_at",
-        "-updated_at",
-        "confidence",
-        "-confidence",
-    ],
+    enum=sorted(public.CLAIM_ORDERINGS),
     description="Sort order (default -published_at, newest first).",
 )
 
@@ -90,43 +128,47 @@ ORDERING_PARAM = OpenApiParameter(
         responses={200: serializers.ClaimSerializer, **NOT_FOUND},
     ),
 )
-class ClaimViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
+class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ClaimSerializer
-    pagination_class = pagination.PublicCursorPagination
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    pagination_class = pagination.PublicCursorPagination  # documents the page
+    filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ClaimFilter
-    ordering_fields = ["published_at", "updated_at", "confidence"]
-    ordering = ["-published_at"]
 
     def get_queryset(self):
-        return selectors.published_claims()
+        return public.published_claims()
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        selectors.attach_claim_context(page)
-        data = self.get_serializer(page, many=True).data
-        return self.get_paginated_response(data)
+        name = request.GET.get("ordering") or "-published_at"
+        ordering = public.CLAIM_ORDERINGS.get(name)
+        if ordering is None:
+            raise ParseError(
+                f"Unknown ordering {name!r}: use one of "
+                f"{', '.join(sorted(public.CLAIM_ORDERINGS))}."
+            )
+        page = _page(request, self.filter_queryset(self.get_queryset()), ordering, "body")
+        base = _base(request)
+        return _list_response(
+            request, page, [public.with_base(body, base) for (body,) in page.rows]
+        )
 
-    def retrieve(self, request, *args, **kwargs):
-        claim = self.get_object()
-        selectors.attach_claim_context([claim])
-        return Response(self.get_serializer(claim).data)
+    def retrieve(self, request, public_id=None, *args, **kwargs):
+        body = public.claim_body(public_id=public_id, base=_base(request))
+        if body is None:
+            raise NotFound("Not found.")
+        return HttpResponse(body, content_type=JSON)
 
     @extend_schema(
         summary="One claim as schema.org ClaimReview (JSON-LD)",
-        responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **NOT_FOUND},
+        responses={(200, JSONLD): OpenApiTypes.OBJECT, **NOT_FOUND},
     )
-    @action(
-        detail=True,
-        renderer_classes=[JSONLDRenderer],
-        filter_backends=[],
-    )
+    @action(detail=True, renderer_classes=[JSONLDRenderer], filter_backends=[])
     def claimreview(self, request, public_id=None):
-        claim = self.get_object()
-        urls = _urls(request)
-        return Response(
-            claimreview.claim_review(claim, permalink=urls.permalink(claim.public_id))
+        text = public.claimreview_text(public_id=public_id, base=_base(request))
+        if text is None:
+            raise NotFound("Not found.")
+        return HttpResponse(
+            '{"@context":' + json.dumps(CONTEXT) + "," + text[1:],
+            content_type=JSONLD,
         )
 
 
@@ -140,25 +182,32 @@ class ClaimViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
             "page_size", int, description="Items per page (1-100, default 20)."
         ),
     ],
-    responses={(200, "application/ld+json"): OpenApiTypes.OBJECT, **BAD_REQUEST},
+    responses={(200, JSONLD): OpenApiTypes.OBJECT, **BAD_REQUEST},
 )
 class ClaimReviewFeedView(PublicMixin, APIView):
     renderer_classes = [JSONLDRenderer]
 
     def get(self, request):
-        paginator = pagination.PublicCursorPagination()
-        page = paginator.paginate_queryset(
-            selectors.published_claims().order_by("-published_at"), request, self
+        page = _page(
+            request,
+            public.published_claims(),
+            public.CLAIM_ORDERINGS["-published_at"],
+            "claimreview",
         )
-        urls = _urls(request)
-        response = Response(
-            claimreview.claim_review_feed(page, permalink=urls.permalink)
+        base = _base(request)
+        response = HttpResponse(
+            '{"@context":'
+            + json.dumps(CONTEXT)
+            + ',"@graph":['
+            + ",".join(public.with_base(text, base) for (text,) in page.rows)
+            + "]}",
+            content_type=JSONLD,
         )
         links = [
             f'<{link}>; rel="{rel}"'
             for rel, link in (
-                ("next", paginator.get_next_link()),
-                ("prev", paginator.get_previous_link()),
+                ("next", _link(request, page.next_cursor)),
+                ("prev", _link(request, page.previous_cursor)),
             )
             if link
         ]
@@ -183,7 +232,7 @@ class SourceViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.SourceFilter
 
     def get_queryset(self):
-        return selectors.public_sources()
+        return public.public_sources()
 
 
 @extend_schema_view(
@@ -203,7 +252,7 @@ class DocumentViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.DocumentFilter
 
     def get_queryset(self):
-        return selectors.public_documents()
+        return public.public_documents()
 
 
 @extend_schema_view(
@@ -220,7 +269,7 @@ class EventViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = pagination.CreatedCursorPagination
 
     def get_queryset(self):
-        return selectors.public_events()
+        return public.public_events()
 
 
 @extend_schema_view(
@@ -233,14 +282,35 @@ class EventViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
         responses={200: serializers.ConflictSerializer, **NOT_FOUND},
     ),
 )
-class ConflictViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
+class ConflictViewSet(PublicMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ConflictSerializer
-    pagination_class = pagination.CreatedCursorPagination
+    pagination_class = pagination.PublicCursorPagination  # documents the page
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ConflictFilter
 
     def get_queryset(self):
-        return selectors.published_conflicts()
+        return public.public_conflicts()
+
+    def _document(self, request, quantity) -> str:
+        data = public.conflict_document(quantity, _base(request))
+        data["updated_at"] = iso(data["updated_at"])
+        return json.dumps(data, ensure_ascii=False)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).annotate(public_id=F("conflict_public_id"))
+        page = _page(request, queryset, public.CONFLICT_ORDERING, "pk")
+        quantities = public.public_conflicts().in_bulk([pk for (pk,) in page.rows])
+        return _list_response(
+            request,
+            page,
+            [self._document(request, quantities[pk]) for (pk,) in page.rows],
+        )
+
+    def retrieve(self, request, public_id=None, *args, **kwargs):
+        quantity = public.public_conflicts().filter(conflict_public_id=public_id).first()
+        if quantity is None:
+            raise NotFound("Not found.")
+        return HttpResponse(self._document(request, quantity), content_type=JSON)
 
 
 @extend_schema_view(
@@ -251,27 +321,31 @@ class ConflictViewSet(PublicMixin, viewsets.ReadOnlyModelViewSet):
 )
 class CorrectionViewSet(PublicMixin, viewsets.GenericViewSet):
     serializer_class = serializers.CorrectionSerializer
-    pagination_class = pagination.CorrectionCursorPagination
+    pagination_class = pagination.PublicCursorPagination  # documents the page
 
     def get_queryset(self):
-        return selectors.corrections()
+        return public.corrections()
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        data = self.get_serializer(page, many=True).data
-        return self.get_paginated_response(data)
+        page = _page(
+            request, self.get_queryset(), public.CORRECTION_ORDERING, "correction"
+        )
+        base = _base(request)
+        return _list_response(
+            request, page, [public.with_base(text, base) for (text,) in page.rows]
+        )
 
 
 class _ExportView(PublicMixin, APIView):
     content_type = ""
     filename = ""
 
-    def stream(self, urls):
+    def stream(self, base: str):
         raise NotImplementedError
 
     def get(self, request):
         response = StreamingHttpResponse(
-            self.stream(_urls(request)), content_type=self.content_type
+            self.stream(_base(request)), content_type=self.content_type
         )
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         patch_cache_control(
@@ -290,21 +364,21 @@ class CsvExportView(_ExportView):
     content_type = "text/csv; charset=utf-8"
     filename = "claims.csv"
 
-    def stream(self, urls):
-        return exports.iter_csv(urls)
+    def stream(self, base):
+        return exports.iter_csv(base)
 
 
 @extend_schema(
     summary="Every published claim as JSON Lines (streamed)",
-    description="One claim object a line, as in `claims/` without conflicts.",
+    description="One claim document a line, as `claims/{id}/` serves it.",
     responses={(200, "application/jsonl"): OpenApiTypes.STR},
 )
 class JsonlExportView(_ExportView):
     content_type = "application/jsonl; charset=utf-8"
     filename = "claims.jsonl"
 
-    def stream(self, urls):
-        return exports.iter_jsonl(urls)
+    def stream(self, base):
+        return exports.iter_jsonl(base)
 
 
 def not_found(request, *args, **kwargs):

@@ -1,6 +1,6 @@
 from django import template
 
-from registry import selectors
+from registry.selectors import review
 
 register = template.Library()
 
@@ -10,4 +10,4 @@ def review_counts(user):
     """Counts for the admin index; nothing for someone who cannot see claims."""
     if not user.has_perm("registry.view_claim"):
         return None
-    return selectors.review_counts(user=user)
+    return review.review_counts(user=user)

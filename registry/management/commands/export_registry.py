@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from registry import transfer
+from registry.services import transfer
 
 
 class Command(BaseCommand):

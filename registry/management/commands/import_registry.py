@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from registry import transfer
+from registry.services import transfer
 
 
 class Command(BaseCommand):

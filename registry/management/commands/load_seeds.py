@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from registry import transfer
+from registry.services import transfer
 
 DEFAULT_SEED = Path(settings.BASE_DIR) / "seeds" / "registry.yaml"
 

@@ -16,15 +16,15 @@ from urllib.parse import quote
 
 from django.urls import reverse
 
-from registry import intervals
+from registry import policy
 from registry.choices import (
     Confidence,
     FigureKind,
     Reliability,
     SourceKind,
 )
-from registry.models import Citation, Claim, Conflict, Document, Event, Figure, Source
-from registry.selectors import is_public, public_conflict_figures
+from registry.figures import intervals
+from registry.models import Citation, Claim, Document, Event, Figure, Source
 
 
 def iso(value: dt.datetime | dt.date | None) -> str | None:
@@ -165,34 +165,9 @@ def other_figure_data(figure: Figure, urls: Urls) -> dict[str, Any]:
     }
 
 
-def figure_conflicts(figure: Figure, urls: Urls) -> list[dict[str, Any]]:
-    out = []
-    for conflict in figure.conflicts.all():
-        others = [
-            f
-            for f in public_conflict_figures(conflict)
-            if f.claim_id != figure.claim_id
-        ]
-        if not others:
-            continue  # a conflict with unpublished figures only is not public
-        preferred = conflict.preferred_figure_id
-        out.append(
-            {
-                "id": conflict.public_id,
-                "status": conflict.status,
-                "rationale": conflict.rationale,
-                "preferred": preferred == figure.pk
-                if preferred and conflict.status == "settled"
-                else None,
-                "figures": [other_figure_data(f, urls) for f in others],
-            }
-        )
-    return out
-
-
-def figure_data(figure: Figure, urls: Urls, *, with_conflicts: bool = True) -> dict:
-    context = getattr(figure, "context", None)
-    data = {
+def figure_fields(figure: Figure) -> dict[str, Any]:
+    """A figure as stated and as an interval."""
+    return {
         "kind": figure.kind,
         "metric": figure.metric,
         "subject": figure.subject,
@@ -208,11 +183,49 @@ def figure_data(figure: Figure, urls: Urls, *, with_conflicts: bool = True) -> d
         "as_of": iso(figure.as_of),
         "interval": interval_data(figure.kind, figure.interval),
     }
-    if with_conflicts:
-        data["consensus_interval"] = (
-            interval_data(figure.kind, context.consensus) if context else None
-        )
-        data["conflicts"] = figure_conflicts(figure, urls)
+
+
+def range_data(result) -> dict[str, Any]:
+    """One ``rules.QuantityRange`` as JSON values."""
+    return {
+        "rule": result.rule,
+        "low": iso(result.low) if isinstance(result.low, dt.date) else result.low,
+        "best": iso(result.best) if isinstance(result.best, dt.date) else result.best,
+        "high": iso(result.high) if isinstance(result.high, dt.date) else result.high,
+        "as_of": iso(result.as_of),
+        "note": result.note,
+    }
+
+
+def figure_data(
+    figure: Figure, facts: dict | None, urls: Urls, *, live: bool
+) -> dict[str, Any]:
+    """A figure of a published claim with its quantity's public facts.
+
+    ``facts`` is the quantity's public document (``services.projection``),
+    computed from published, current figures only. A figure of a retracted
+    or superseded claim shows the quantity's consensus and ranges but takes
+    no part in its conflict.
+    """
+    data = figure_fields(figure)
+    data["consensus_interval"] = facts["consensus_interval"] if facts else None
+    data["ranges"] = facts["ranges"] if facts else None
+    conflict = facts.get("conflict") if facts else None
+    data["conflicts"] = []
+    if live and conflict is not None:
+        others = [f for f in conflict["figures"] if f["claim"] != figure.claim.public_id]
+        if others and figure.pk in conflict["_figure_ids"]:
+            data["conflicts"].append(
+                {
+                    "id": conflict["id"],
+                    "status": conflict["status"],
+                    "rationale": conflict["rationale"],
+                    "preferred": (conflict["_preferred_figure"] == figure.pk)
+                    if conflict["status"] == "settled"
+                    else None,
+                    "figures": others,
+                }
+            )
     return data
 
 
@@ -226,26 +239,29 @@ def claim_ref(claim: Claim, urls: Urls) -> dict[str, Any]:
     }
 
 
-def successor_of(claim: Claim) -> Claim | None:
-    try:
-        successor = claim.corrected_by
-    except Claim.DoesNotExist:
-        return None
-    return successor if is_public(successor) else None
-
-
-def predecessor_of(claim: Claim) -> Claim | None:
-    return claim.corrects if claim.corrects_id and is_public(claim.corrects) else None
-
-
 def claim_data(
-    claim: Claim, urls: Urls, *, with_conflicts: bool = True
+    claim: Claim,
+    urls: Urls,
+    *,
+    facts: dict[str, dict],
+    chain: list[Claim],
 ) -> dict[str, Any]:
+    """A published claim's public document (without ``updated_at``, which
+    the projection adds). ``facts``: quantity key -> public facts;
+    ``chain``: its public versions, oldest first (empty when never corrected)."""
+    live = policy.is_live(claim.state)
     figures = [
-        figure_data(f, urls, with_conflicts=with_conflicts) for f in claim.figures.all()
+        figure_data(f, facts.get(f.quantity_key), urls, live=live)
+        for f in claim.figures.all()
     ]
-    predecessor, successor = predecessor_of(claim), successor_of(claim)
-    data = {
+    position = next((i for i, c in enumerate(chain) if c.pk == claim.pk), None)
+    predecessor = chain[position - 1] if position else None
+    successor = (
+        chain[position + 1]
+        if position is not None and position + 1 < len(chain)
+        else None
+    )
+    return {
         "id": claim.public_id,
         "url": urls.api(claim.public_id),
         "permalink": urls.permalink(claim.public_id),
@@ -260,19 +276,13 @@ def claim_data(
         "event": event_ref(claim.event),
         "figures": figures,
         "citations": [citation_data(c) for c in claim.citations.all()],
-        "has_conflict": any(f.get("conflicts") for f in figures),
+        "has_conflict": any(f["conflicts"] for f in figures),
         "public_note": claim.public_note,
         "corrects": claim_ref(predecessor, urls) if predecessor else None,
         "corrected_by": claim_ref(successor, urls) if successor else None,
-        "correction_chain": [
-            claim_ref(c, urls) for c in getattr(claim, "correction_chain", [])
-        ],
+        "correction_chain": [claim_ref(c, urls) for c in chain],
         "published_at": iso(claim.published_at),
-        "updated_at": iso(claim.updated_at),
     }
-    if not with_conflicts:  # the exports: no conflict context, no chain
-        del data["has_conflict"], data["correction_chain"]
-    return data
 
 
 def source_data(source: Source) -> dict[str, Any]:
@@ -310,38 +320,10 @@ def event_data(event: Event) -> dict[str, Any]:
     }
 
 
-def conflict_data(conflict: Conflict, urls: Urls) -> dict[str, Any]:
-    figures = public_conflict_figures(conflict)
-    consensus = None
-    if figures:
-        consensus = figures[0].interval
-        for figure in figures[1:]:
-            if consensus is None or figure.interval is None:
-                consensus = None
-                break
-            consensus = consensus.intersection(figure.interval)
-    preferred = conflict.preferred_figure
-    return {
-        "id": conflict.public_id,
-        "kind": conflict.kind,
-        "metric": conflict.metric,
-        "subject": conflict.subject,
-        "event": event_ref(conflict.event),
-        "period_start": iso(conflict.period_start),
-        "period_end": iso(conflict.period_end),
-        "status": conflict.status,
-        "rationale": conflict.rationale,
-        "preferred_claim": preferred.claim.public_id
-        if preferred is not None and is_public(preferred.claim)
-        else None,
-        "consensus_interval": interval_data(conflict.kind, consensus),
-        "figures": [other_figure_data(f, urls) for f in figures],
-        "updated_at": iso(conflict.updated_at),
-    }
-
-
-def correction_data(claim: Claim, urls: Urls) -> dict[str, Any]:
-    successor = successor_of(claim)
+def correction_data(
+    claim: Claim, successor: Claim | None, corrected_at, urls: Urls
+) -> dict[str, Any]:
+    """A retraction or supersession, as the corrections feed shows it."""
     note = claim.public_note or (successor.public_note if successor else "")
     return {
         "claim": claim_ref(claim, urls),
@@ -350,6 +332,6 @@ def correction_data(claim: Claim, urls: Urls) -> dict[str, Any]:
         "now_says": successor.statement if successor else None,
         "withdrawn": successor is None,
         "corrected_by": claim_ref(successor, urls) if successor else None,
-        "corrected_at": iso(claim.corrected_at),
+        "corrected_at": iso(corrected_at),
         "note": note,
     }

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .choices import ConflictStatus, Stance
-from .models import Claim, Conflict, Source
+from registry.choices import ConflictStatus, Stance
+from registry.models import Claim, Conflict, Source
 
 GOOD = frozenset("AB")  # usually or completely reliable
 FAIR = frozenset("ABC")  # at least fairly reliable

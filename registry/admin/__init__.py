@@ -21,9 +21,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import selectors, services
-from .choices import LOCKED_STATES, ClaimState, Confidence
-from .models import (
+from registry import services
+from registry.choices import LOCKED_STATES, ClaimState, Confidence
+from registry.models import (
     Citation,
     Claim,
     ClaimTransition,
@@ -34,6 +34,8 @@ from .models import (
     Source,
     SourceAlias,
 )
+from registry.selectors import review
+from registry.services import records
 
 STATE_COLOURS = {
     ClaimState.DRAFT: "#6c757d",
@@ -371,13 +373,13 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
     ]
 
     def get_queryset(self, request):
-        return selectors.claims_for_review_list(super().get_queryset(request))
+        return review.claims_for_review_list(super().get_queryset(request))
 
     @admin.display(description="Conflicts and suggested confidence")
     def conflicts_and_suggestion(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        from .admin_conflicts import claim_conflict_summary
+        from registry.admin.conflicts import claim_conflict_summary
 
         return claim_conflict_summary(obj)
 
@@ -456,7 +458,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 available_actions=services.claim_available_actions(
                     claim=obj, actor=request.user
                 ),
-                transitions=selectors.claim_transitions(claim=obj),
+                transitions=review.claim_transitions(claim=obj),
                 confidence_choices=Confidence.choices,
                 locked=obj.state in LOCKED_STATES,
             )
@@ -469,7 +471,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             raise Http404("No such claim.") from None
         extra_context = {
             **(extra_context or {}),
-            "parts_history": selectors.claim_parts_history(claim_id=claim_id),
+            "parts_history": review.claim_parts_history(claim_id=claim_id),
         }
         return super().history_view(request, object_id, extra_context)
 
@@ -593,7 +595,7 @@ class ReviewQueueAdmin(_ClaimListMixin, admin.ModelAdmin):
     actions = None
 
     def get_queryset(self, request):
-        return selectors.review_queue(user=request.user)
+        return review.review_queue(user=request.user)
 
     def get_ordering(self, request):
         return ["submitted_at", "pk"]
@@ -654,11 +656,14 @@ class SourceAdmin(_HistoryAdmin):
         (None, {"fields": ["homepage", "public_id", "claims_by_state"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        records.source_save(source=obj, actor=request.user)
+
     @admin.display(description="claims it originates")
     def claims_by_state(self, obj):
         if obj is None or obj.pk is None:
             return "-"
-        counts = selectors.source_claim_counts(source=obj)
+        counts = review.source_claim_counts(source=obj)
         if not counts:
             return "none"
         url = reverse("admin:registry_claim_changelist")
@@ -696,6 +701,9 @@ class DocumentAdmin(_HistoryAdmin):
         ),
         ("Text", {"fields": ["highlighted_text", "text", "content_hash", "public_id"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        records.document_save(document=obj, actor=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["highlighted_text", "content_hash", "public_id"]
@@ -750,9 +758,12 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "place", "public_id"]
     readonly_fields = ["public_id"]
 
+    def save_model(self, request, obj, form, change):
+        records.event_save(event=obj, actor=request.user)
+
 
 # The index page shows the review counts above the usual list of models.
 admin.site.index_template = "admin/registry/index.html"
 
 # Conflict admin lives in its own module; importing it registers it.
-from . import admin_conflicts  # noqa: E402, F401
+from registry.admin import conflicts as admin_conflicts  # noqa: E402, F401

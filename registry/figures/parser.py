@@ -33,8 +33,8 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-from . import intervals
-from .choices import Qualifier
+from registry.choices import Qualifier
+from registry.figures import intervals
 
 LANGUAGES = ("en", "es")
 

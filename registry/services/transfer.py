@@ -34,7 +34,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Prefetch
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .models import (
+from registry.models import (
     Citation,
     CitationRelay,
     Claim,
@@ -47,6 +47,7 @@ from .models import (
     SourceAlias,
     text_hash,
 )
+from registry.services.conflicts import record_decision
 
 FORMAT = "factcheck-registry"
 VERSION = 1
@@ -164,6 +165,7 @@ class _Importer:
         self.source_parents: list[tuple[int, dict, Source, str]] = []
         self.claim_corrects: list[tuple[int, dict, Claim, str]] = []
         self.quantity_keys: set[str] = set()
+        self.claim_ids: set[int] = set()
 
     # -- references
 
@@ -339,6 +341,7 @@ class _Importer:
             claim.published_at = claim.created_at
         self._save(claim)
         self.claims[claim.public_id] = claim
+        self.claim_ids.add(claim.pk)
         if record.get("corrects"):
             self.claim_corrects.append((number, record, claim, record["corrects"]))
 
@@ -411,7 +414,7 @@ class _Importer:
         kind = item.get("kind") or "quantity"
         if kind == "quantity" and item.get("value") is None and item.get("stated"):
             # Only the wording is given: read it in the language it was cited in.
-            from .parsing import parse_figure_text
+            from registry.figures.parser import parse_figure_text
 
             cited = claim.citations.select_related("document").first()
             parsed = parse_figure_text(
@@ -482,6 +485,18 @@ class _Importer:
         self._timestamps(conflict, record)
         self._save(conflict)
         conflict.figures.set(figures)
+        if conflict.status != "open":
+            # The decision's audit row: what the public projection checks a
+            # decision against (``rules.decision_holds``).
+            record_decision(
+                conflict,
+                conflict.status,
+                actor=conflict.settled_by,
+                preferred_figure=preferred,
+                rationale=conflict.rationale,
+                figures=figures,
+                created_at=conflict.settled_at or conflict.updated_at,
+            )
         self.result.created["conflicts"] += 1
 
     def finish(self) -> None:
@@ -570,11 +585,15 @@ def import_records(
         # Detection runs once per quantity the file's figures touch, after
         # the file's own conflicts are in: it finds them unchanged (an export
         # re-imports byte-identical) and opens what the file does not carry.
-        from .conflicts import conflicts_refresh
+        from registry.services.conflicts import conflicts_refresh
+        from registry.services.projection import projection_refresh
 
         detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
         if detected.opened:
             importer.result.created["conflicts detected"] += len(detected.opened)
+        projection_refresh(
+            claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
+        )
     return importer.result
 
 

@@ -22,10 +22,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import conflicts
-from .choices import LOCKED_STATES, TRANSITIONS, ClaimState, Confidence
-from .confidence import claim_suggested_confidence, confidence_requires_rationale
-from .models import Citation, Claim, ClaimTransition, Figure
+from registry import policy
+from registry.choices import TRANSITIONS, ClaimState, Confidence
+from registry.models import Citation, Claim, ClaimTransition, Figure
+from registry.services import conflicts, projection
+from registry.services.confidence import (
+    claim_suggested_confidence,
+    confidence_requires_rationale,
+)
 
 
 class WorkflowError(ValidationError):
@@ -88,12 +92,10 @@ def _check_permission(claim: Claim, actor, action: str) -> None:
             f"You may not {ACTION_LABELS[action]} claims: that takes {role}'s "
             f"permission ({ACTION_PERMISSIONS[action]})."
         )
-    if action == "approve" and actor.pk in {claim.submitted_by_id, claim.updated_by_id}:
-        # Four eyes: no exception for superusers.
-        who = "submitted" if actor.pk == claim.submitted_by_id else "last edited"
-        raise PermissionDenied(
-            f"You {who} this claim, so someone else must approve it (four eyes)."
-        )
+    if action == "approve":
+        refusal = policy.four_eyes_refusal(claim, actor)
+        if refusal:
+            raise PermissionDenied(refusal)
 
 
 def _check(claim: Claim, actor, action: str) -> None:
@@ -147,9 +149,13 @@ def _after_transition(claim: Claim) -> None:
     """Run after every transition, inside its transaction.
 
     A claim entering or leaving the states that take part in conflict
-    detection changes which figures disagree about its quantities.
+    detection changes which figures disagree about its quantities; one
+    entering or leaving publication changes the public projection: its own
+    row, its correction chain's, and those of the published claims that
+    share its quantities.
     """
     conflicts.conflicts_refresh_for_claim(claim=claim)
+    projection.projection_refresh(claim_ids=projection.chain_ids(claim))
 
 
 def _transition(
@@ -332,7 +338,7 @@ TRANSITION_SERVICES = {
 
 
 def _check_editable(claim: Claim) -> None:
-    if claim.state in LOCKED_STATES:
+    if policy.is_locked(claim.state):
         raise WorkflowError(
             f"This claim is {_state_label(claim.state)} and read-only: its text, "
             f"citations and figures cannot change. Record a correction instead: a "
@@ -353,7 +359,7 @@ def _check_corrects(claim: Claim) -> None:
     original = claim.corrects
     if original.pk == claim.pk:
         raise WorkflowError({"corrects": "A claim cannot correct itself."})
-    if original.state != ClaimState.APPROVED:
+    if not policy.may_correct(original):
         raise WorkflowError(
             {
                 "corrects": f"Only an approved claim can be corrected; this one is "

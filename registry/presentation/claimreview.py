@@ -14,8 +14,8 @@ from typing import Any
 
 from django.conf import settings
 
-from .choices import ClaimState, SourceKind
-from .models import Claim, Source
+from registry.choices import ClaimState, SourceKind
+from registry.models import Claim, Source
 
 CONTEXT = "https://schema.org"
 PERSON_KINDS = {SourceKind.OFFICIAL}
@@ -61,7 +61,7 @@ def _appearance(citation) -> dict[str, Any]:
 
 def claim_review(claim: Claim, *, permalink: str, with_context: bool = True) -> dict:
     """One claim as a ClaimReview object (with its own @context by default)."""
-    from .api.representation import confidence_label, iso
+    from registry.presentation.claims import confidence_label, iso
 
     citations = list(claim.citations.all())
     authors, seen = [], set()

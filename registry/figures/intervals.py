@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from .choices import DatePrecision, Qualifier
+from registry.choices import DatePrecision, Qualifier
 
 # "About N" allows N plus or minus this share of N, rounded outwards, and
 # at least one either side: "about 200" is [180, 220], "about 5" is [4, 6].

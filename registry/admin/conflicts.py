@@ -23,11 +23,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from . import conflicts as conflict_services
-from .choices import ConflictStatus
-from .confidence import claim_suggested_confidence
-from .conflict_svg import conflict_svg, figure_label, figure_sources
-from .models import Citation, Claim, Conflict, ConflictDecision, Figure
+from registry.choices import ConflictStatus
+from registry.models import Citation, Claim, Conflict, ConflictDecision, Figure
+from registry.presentation.svg import conflict_svg, figure_label, figure_sources
+from registry.services import conflicts as conflict_services
+from registry.services.confidence import claim_suggested_confidence
 
 __all__ = ["ConflictAdmin", "claim_conflict_summary", "conflict_svg"]
 
@@ -262,42 +262,26 @@ def _claim_admin_registered() -> bool:
     return admin.site.is_registered(Claim)
 
 
-def claim_conflict_summary(claim: Claim, *, public: bool = False) -> SafeString:
-    """The claim's conflicts (with pictures) and its suggested confidence.
-
-    For the claim admin page: a ``readonly_fields`` entry whose method returns
-    ``claim_conflict_summary(obj)``. With ``public=True`` (a public page): only
-    approved claims' figures, no suggestion (its reasons may mention figures
-    still in review) and no admin links.
-    """
-    if public:
-        shown = conflict_services.published_conflicts_for_claims([claim])[claim.pk]
-        items = [
-            {
-                "conflict": p.conflict,
-                "svg": conflict_svg(p.conflict, p.figures),
-                "url": "",
-            }
-            for p in shown
-        ]
-        suggestion = None
-    else:
-        found = list(
-            Conflict.objects.filter(figures__claim=claim)
-            .distinct()
-            .select_related("event")
-            .prefetch_related(_figures_prefetch())
-            .order_by("pk")
-        )
-        items = [
-            {
-                "conflict": c,
-                "svg": conflict_svg(c, list(c.figures.all())),
-                "url": reverse("admin:registry_conflict_change", args=[c.pk]),
-            }
-            for c in found
-        ]
-        suggestion = claim_suggested_confidence(claim)
+def claim_conflict_summary(claim: Claim) -> SafeString:
+    """The claim's conflicts (with pictures) and its suggested confidence,
+    for the claim admin page (every state's figures: the reviewers' view).
+    What the public sees is the public projection's, never this."""
+    found = list(
+        Conflict.objects.filter(figures__claim=claim)
+        .distinct()
+        .select_related("event")
+        .prefetch_related(_figures_prefetch())
+        .order_by("pk")
+    )
+    items = [
+        {
+            "conflict": c,
+            "svg": conflict_svg(c, list(c.figures.all())),
+            "url": reverse("admin:registry_conflict_change", args=[c.pk]),
+        }
+        for c in found
+    ]
+    suggestion = claim_suggested_confidence(claim)
     return render_to_string(
         "registry/conflict_claim_summary.html",
         {"claim": claim, "suggestion": suggestion, "conflicts": items},

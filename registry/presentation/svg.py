@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .choices import FigureKind
-from .conflicts import consensus_interval
-from .intervals import Interval
-from .models import Citation, Conflict, Figure
+from registry.choices import FigureKind
+from registry.figures.intervals import Interval
+from registry.figures.rules import consensus_interval
+from registry.models import Citation, Conflict, Figure
 
 WIDTH = 760
 LABEL_WIDTH = 300
@@ -68,16 +69,62 @@ def _ticks(low: int, high: int, count: int = 5) -> list[int]:
     return ticks
 
 
+@dataclass(frozen=True)
+class Row:
+    """One bar of the picture."""
+
+    key: object  # what marks the preferred bar
+    interval: Interval | None
+    label: str
+
+
+def figure_rows(figures: Sequence[Figure]) -> list[Row]:
+    """Bars for figure rows (their claims' citations prefetched)."""
+    return [Row(f.pk, f.interval, figure_label(f)) for f in figures]
+
+
+def _interval_of(kind: str, data: dict | None) -> Interval | None:
+    if data is None:
+        return None
+    if kind == FigureKind.DATE:
+        return Interval(
+            dt.date.fromisoformat(data["earliest"]).toordinal(),
+            dt.date.fromisoformat(data["latest"]).toordinal(),
+        )
+    return Interval(data["low"], data["high"])
+
+
+def public_conflict_svg(kind: str, conflict: dict, consensus: dict | None, uid: str):
+    """The picture of a public conflict, from the public documents alone."""
+    rows = []
+    for figure in conflict["figures"]:
+        names = ", ".join(s["short_name"] or s["name"] for s in figure["sources"])
+        rows.append(
+            Row(
+                figure["claim"],
+                _interval_of(kind, figure["interval"]),
+                f"{names or 'no source'}: {figure['stated']}",
+            )
+        )
+    return render_svg(
+        kind=kind,
+        rows=rows,
+        consensus=_interval_of(kind, consensus),
+        preferred=conflict.get("preferred_claim"),
+        uid=uid,
+    )
+
+
 def render_svg(
     *,
     kind: str,
-    figures: Sequence[Figure],
+    rows: Sequence[Row],
     consensus: Interval | None,
-    preferred_id: int | None = None,
+    preferred=None,
     uid: str = "c",
 ) -> SafeString:
-    """The picture for these figures (their claims' citations prefetched)."""
-    rows = [f for f in figures if f.interval is not None]
+    """The picture for these bars."""
+    rows = [r for r in rows if r.interval is not None]
     if not rows:
         return mark_safe("")
     lows = [f.interval.low for f in rows]
@@ -120,14 +167,14 @@ def render_svg(
         )
     for index, figure in enumerate(rows):
         y = TOP + ROW * index + ROW / 2 - 4
-        label = figure_label(figure)
+        label = figure.label
         short = label if len(label) <= 48 else label[:47] + "\u2026"
         parts.append(
             f'<text class="figure-label" x="4" y="{y + 4:.1f}">'
             f"<title>{escape(label)}</title>{escape(short)}</text>"
         )
         interval = figure.interval
-        heavy = figure.pk == preferred_id
+        heavy = preferred is not None and figure.key == preferred
         stroke = 'stroke="#1a4d8f"' if not heavy else 'stroke="#b35900"'
         width = 8 if heavy else 6
         left = x(interval.low - 0.5) + 1
@@ -181,8 +228,8 @@ def conflict_svg(
         figures = figures_for_picture(conflict)
     return render_svg(
         kind=conflict.kind,
-        figures=figures,
+        rows=figure_rows(figures),
         consensus=consensus_interval(figures),
-        preferred_id=conflict.preferred_figure_id,
+        preferred=conflict.preferred_figure_id,
         uid=f"conflict-{conflict.public_id}",
     )

@@ -1,0 +1,340 @@
+"""Every public read, from the public projection (``services.projection``).
+
+Nothing here reads a claim's workflow state: the projection holds published
+claims only, so whatever these return is public by construction. Lists are
+read by keyset (an indexed ordering and an opaque cursor), as stored JSON
+text: no model instance is built per claim on the way out.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.utils.dateparse import parse_datetime
+
+from registry.models import (
+    Document,
+    Event,
+    PublicClaim,
+    PublicFacet,
+    PublicQuantity,
+    Source,
+)
+from registry.services.projection import with_base
+
+# ------------------------------------------------------------------ keysets
+
+
+class BadCursor(ValueError):
+    """A cursor or page size the client must not send (answered with 400)."""
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """An indexed ordering: a column, then the public id as tie-breaker."""
+
+    name: str
+    column: str
+    descending: bool
+    kind: str  # how the column's values travel in a cursor: "time" or "int"
+
+
+def _ordering(name: str, column: str, kind: str) -> dict[str, Ordering]:
+    return {
+        name: Ordering(name, column, False, kind),
+        f"-{name}": Ordering(f"-{name}", column, True, kind),
+    }
+
+
+CLAIM_ORDERINGS = {
+    **_ordering("published_at", "published_at", "time"),
+    **_ordering("updated_at", "updated_at", "time"),
+    **_ordering("confidence", "confidence", "int"),
+}
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def page_size(value: str | None) -> int:
+    """The page size asked for: at most ``MAX_PAGE_SIZE`` (a larger one is
+    capped); anything but a whole number from 1 up is refused."""
+    if value in (None, ""):
+        return DEFAULT_PAGE_SIZE
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise BadCursor("page_size must be a whole number from 1 up.")
+    return min(size, MAX_PAGE_SIZE)
+
+
+def _encode(ordering: Ordering, value, public_id: str, reverse: bool) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.isoformat()
+    raw = json.dumps([ordering.name, value, public_id, int(reverse)])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, ordering: Ordering):
+    message = "Invalid cursor: use the `next` or `previous` link as given."
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        name, value, public_id, reverse = json.loads(raw)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise BadCursor(message) from None
+    if name != ordering.name:
+        raise BadCursor(
+            "This cursor belongs to another ordering: start again without it."
+        )
+    if not isinstance(public_id, str) or "\x00" in public_id or reverse not in (0, 1):
+        raise BadCursor(message)
+    if ordering.kind == "time":
+        parsed = parse_datetime(value) if isinstance(value, str) else None
+        if parsed is None or parsed.tzinfo is None:
+            raise BadCursor(message)
+        value = parsed
+    elif not isinstance(value, int) or isinstance(value, bool):
+        raise BadCursor(message)
+    return value, public_id, bool(reverse)
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    ordering: Ordering,
+    cursor: str | None,
+    size: int,
+    fields: tuple[str, ...],
+) -> Page:
+    """One page of ``queryset`` in ``ordering``, from ``cursor``.
+
+    Reads ``size + 1`` rows along the ordering's index; the extra row only
+    tells whether there is more.
+    """
+    column = ordering.column
+    reverse = False
+    if cursor:
+        value, public_id, reverse = _decode(cursor, ordering)
+        forward = ordering.descending != reverse  # walking towards smaller values
+        op = "lt" if forward else "gt"
+        queryset = queryset.filter(
+            Q(**{f"{column}__{op}": value})
+            | Q(**{column: value, f"public_id__{op}": public_id})
+        )
+    walk_descending = ordering.descending != reverse
+    sign = "-" if walk_descending else ""
+    rows = list(
+        queryset.order_by(f"{sign}{column}", f"{sign}public_id").values_list(
+            column, "public_id", *fields
+        )[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    if reverse:
+        rows.reverse()
+    next_cursor = previous_cursor = None
+    if rows:
+        first, last = rows[0], rows[-1]
+        if (more and not reverse) or (reverse and cursor):
+            next_cursor = _encode(ordering, last[0], last[1], False)
+        if (more and reverse) or (cursor and not reverse):
+            previous_cursor = _encode(ordering, first[0], first[1], True)
+    return Page([row[2:] for row in rows], next_cursor, previous_cursor)
+
+
+# ------------------------------------------------------------------- claims
+
+
+def published_claims() -> QuerySet[PublicClaim]:
+    """Every published claim's projection row."""
+    return PublicClaim.objects.all()
+
+
+def claim_body(*, public_id: str, base: str) -> str | None:
+    """One published claim's JSON document, or None (never a hint why)."""
+    body = (
+        PublicClaim.objects.filter(public_id=public_id)
+        .values_list("body", flat=True)
+        .first()
+    )
+    return with_base(body, base) if body is not None else None
+
+
+def claim_document(*, public_id: str, base: str) -> dict | None:
+    body = claim_body(public_id=public_id, base=base)
+    return json.loads(body) if body is not None else None
+
+
+def claimreview_text(*, public_id: str, base: str) -> str | None:
+    text = (
+        PublicClaim.objects.filter(public_id=public_id)
+        .values_list("claimreview", flat=True)
+        .first()
+    )
+    return with_base(text, base) if text is not None else None
+
+
+def sources_matching(value: str) -> QuerySet:
+    """Source pks named by a public id, name, abbreviation or alias."""
+    return Source.objects.filter(
+        Q(public_id=value) | Q(pk__in=Source.objects.by_alias(value).values("pk"))
+    ).values("pk")
+
+
+def with_facet(queryset: QuerySet, facet: str, values) -> QuerySet:
+    """Claims with one of ``values`` for ``facet`` (``PublicFacet`` kinds)."""
+    return queryset.filter(
+        Exists(
+            PublicFacet.objects.filter(
+                claim=OuterRef("pk"), facet=facet, value__in=values
+            )
+        )
+    )
+
+
+def export_bodies(*, base: str, batch_size: int = 2000) -> Iterator[list[str]]:
+    """Every published claim's document, in primary-key order, a batch at a
+    time (keyset, so memory stays flat and no query grows with the registry)."""
+    last = 0
+    while True:
+        rows = list(
+            PublicClaim.objects.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "body")[:batch_size]
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        yield [with_base(body, base) for _, body in rows]
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+def public_conflicts() -> QuerySet[PublicQuantity]:
+    return PublicQuantity.objects.filter(has_conflict=True)
+
+
+def conflict_document(quantity: PublicQuantity, base: str) -> dict:
+    facts = json.loads(with_base(quantity.body, base))
+    conflict = facts["conflict"]
+    return {
+        "id": conflict["id"],
+        "kind": facts["kind"],
+        "metric": facts["metric"],
+        "subject": facts["subject"],
+        "event": facts["event"],
+        "period_start": facts["period_start"],
+        "period_end": facts["period_end"],
+        "status": conflict["status"],
+        "rationale": conflict["rationale"],
+        "preferred_claim": conflict["preferred_claim"],
+        "consensus_interval": facts["consensus_interval"],
+        "ranges": facts["ranges"],
+        "figures": conflict["figures"],
+        "updated_at": quantity.updated_at,
+    }
+
+
+# -------------------------------------------------------------- corrections
+
+
+def corrections() -> QuerySet[PublicClaim]:
+    """Every retraction and supersession."""
+    return PublicClaim.objects.filter(corrected_at__isnull=False)
+
+
+CORRECTION_ORDERING = Ordering("-corrected_at", "corrected_at", True, "time")
+CONFLICT_ORDERING = Ordering("-updated_at", "updated_at", True, "time")
+
+
+# ------------------------------------------- sources, documents and events
+
+
+def _facet_count(facet: str) -> Coalesce:
+    return Coalesce(
+        Subquery(
+            PublicFacet.objects.filter(facet=facet, value=OuterRef("pk_text"))
+            .order_by()
+            .values("facet")
+            .annotate(n=Count("claim_id"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def _with_pk_text(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(pk_text=Cast("pk", output_field=CharField()))
+
+
+def _facet_exists(facets: list[str]) -> Exists:
+    return Exists(
+        PublicFacet.objects.filter(facet__in=facets, value=OuterRef("pk_text"))
+    )
+
+
+def public_sources() -> QuerySet[Source]:
+    """Sources that a published claim cites as originator, relay or publisher."""
+    return (
+        _with_pk_text(Source.objects.all())
+        .filter(
+            _facet_exists(
+                [PublicFacet.ORIGINATOR, PublicFacet.RELAY, PublicFacet.PUBLISHER]
+            )
+        )
+        .select_related("parent")
+        .prefetch_related("aliases")
+        .annotate(
+            published_claim_count=_facet_count(PublicFacet.ORIGINATOR),
+            relayed_claim_count=_facet_count(PublicFacet.RELAY),
+        )
+    )
+
+
+def public_documents() -> QuerySet[Document]:
+    """Documents cited by a published claim, and the documents they are part of."""
+    return (
+        _with_pk_text(Document.objects.all())
+        .filter(_facet_exists([PublicFacet.DOCUMENT]))
+        .select_related("publisher", "part_of")
+        .defer("text")
+    )
+
+
+def public_events() -> QuerySet[Event]:
+    claims = PublicClaim.objects.filter(event=OuterRef("pk"))
+    return Event.objects.filter(Exists(claims)).annotate(
+        published_claim_count=Coalesce(
+            Subquery(
+                claims.order_by().values("event").annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+    )

@@ -1,0 +1,369 @@
+"""Conflicting figures: detection and reviewers' decisions.
+
+The rules (which figures disagree, the consensus, when a decision still
+holds, the ranges) are in ``registry.figures.rules``; this module applies
+them to the figure rows:
+
+- **Same quantity**: figures with the same ``Figure.quantity_key`` (kind,
+  event, metric, subject, period start and end; *not* the as-of date).
+- **Who takes part**: figures of claims in every state except rejected,
+  retracted and superseded, so reviewers see a disagreement while they
+  review. The public projection (``services.projection``) applies the same
+  rules to published, current figures alone.
+- **One record per quantity**: while its figures disagree, a quantity has
+  exactly one ``Conflict`` whose members are all its taking-part figures.
+  New figures reopen a decided conflict when they challenge the decision
+  (``rules.decision_challenged``); the old decision stays in the
+  ``ConflictDecision`` trail. When the figures agree again the conflict is
+  deleted (a "dissolved" row keeps its history), so a conflict row always
+  means a live disagreement.
+
+Detection is ``conflicts_refresh(quantity_keys=...)``: it reads only the
+figures of those keys through the ``quantity_key`` index, never the table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from registry.choices import ClaimState, ConflictAction, ConflictStatus
+from registry.figures import rules
+from registry.models import Citation, Claim, Conflict, ConflictDecision, Figure
+from registry.services.projection import projection_refresh
+
+PARTICIPATING_STATES = frozenset(
+    {
+        ClaimState.DRAFT,
+        ClaimState.IN_REVIEW,
+        ClaimState.CHANGES_REQUESTED,
+        ClaimState.APPROVED,
+    }
+)
+SETTLE_PERMISSION = "registry.settle_conflict"
+
+
+# ------------------------------------------------------------------ detection
+
+
+@dataclass
+class RefreshResult:
+    opened: list[Conflict] = field(default_factory=list)
+    reopened: list[Conflict] = field(default_factory=list)
+    updated: list[Conflict] = field(default_factory=list)
+    dissolved: list[str] = field(default_factory=list)  # quantity keys
+
+
+def _lock_quantity(key: str) -> None:
+    # Two transactions adding figures to one quantity must not each miss the
+    # other's figure: on PostgreSQL, serialise them on the key (SQLite
+    # already serialises writers).
+    if connection.vendor == "postgresql":
+        number = int.from_bytes(
+            hashlib.sha256(key.encode()).digest()[:8], "big", signed=True
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+
+def record_decision(
+    conflict: Conflict,
+    action: str,
+    *,
+    figures: Iterable[Figure],
+    actor=None,
+    from_status="",
+    **extra,
+) -> ConflictDecision:
+    """One row of a conflict's audit trail, with its members' signatures."""
+    return ConflictDecision.objects.create(
+        conflict=conflict if conflict.pk else None,
+        conflict_public_id=conflict.public_id,
+        quantity_key=conflict.quantity_key,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=conflict.status if action != ConflictAction.DISSOLVED else "",
+        figures=sorted(rules.signature(f) for f in figures),
+        **extra,
+    )
+
+
+
+
+def _refresh_key(key: str, result: RefreshResult) -> None:
+    _lock_quantity(key)
+    figures = list(
+        Figure.objects.filter(quantity_key=key, claim__state__in=PARTICIPATING_STATES)
+        .select_related("claim")
+        .order_by("pk")
+    )
+    disagreements = rules.find_disagreements(figures)
+    conflict = Conflict.objects.select_for_update().filter(quantity_key=key).first()
+    ids = {f.pk for f in figures}
+    if not disagreements:
+        if conflict is not None:
+            record_decision(
+                conflict,
+                ConflictAction.DISSOLVED,
+                from_status=conflict.status,
+                figures=conflict.figures.all(),
+            )
+            conflict.delete()
+            result.dissolved.append(key)
+        return
+    if conflict is None:
+        first = figures[0]
+        conflict = Conflict.objects.create(
+            quantity_key=key,
+            event_id=first.claim.event_id,
+            kind=first.kind,
+            metric=first.metric,
+            subject=first.subject,
+            period_start=first.period_start,
+            period_end=first.period_end,
+        )
+        conflict.figures.set(figures)
+        record_decision(conflict, ConflictAction.OPENED, figures=figures)
+        result.opened.append(conflict)
+        return
+    old_ids = set(conflict.figures.values_list("pk", flat=True))
+    added = ids - old_ids
+    if conflict.status != ConflictStatus.OPEN:
+        # A figure edited since the decision (same row, other interval) is
+        # as new to the decision as an added one.
+        decided = (
+            conflict.decisions.filter(
+                action__in=[ConflictAction.SETTLED, ConflictAction.EXPLAINED]
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if decided is not None:
+            added = rules.new_to_decision(figures, decided.figures)
+    challenged = rules.decision_challenged(
+        status=conflict.status,
+        preferred_id=conflict.preferred_figure_id,
+        new=added,
+        disagreements=disagreements,
+    )
+    lost_preference = (
+        conflict.preferred_figure_id is not None
+        and conflict.preferred_figure_id not in ids
+    )
+    if ids != old_ids:
+        conflict.figures.set(figures)
+    if conflict.status != ConflictStatus.OPEN and (challenged or lost_preference):
+        from_status = conflict.status
+        conflict.status = ConflictStatus.OPEN
+        conflict.preferred_figure = None
+        conflict.rationale = ""
+        conflict.settled_by = None
+        conflict.settled_at = None
+        conflict.save(
+            update_fields=[
+                "status",
+                "preferred_figure",
+                "rationale",
+                "settled_by",
+                "settled_at",
+            ]
+        )
+        record_decision(
+            conflict,
+            ConflictAction.REOPENED,
+            from_status=from_status,
+            figures=figures,
+            rationale=(
+                "The preferred figure no longer takes part."
+                if lost_preference
+                else "A new figure disagrees."
+            ),
+        )
+        result.reopened.append(conflict)
+    elif ids != old_ids:
+        conflict.save(update_fields=[])
+        result.updated.append(conflict)
+
+
+def conflicts_refresh(*, quantity_keys: Iterable[str]) -> RefreshResult:
+    """Recompute the conflicts of these quantities, and only these."""
+    result = RefreshResult()
+    with transaction.atomic():
+        # A fixed order, so that two refreshes never wait on each other crosswise.
+        for key in sorted({k for k in quantity_keys if k}):
+            _refresh_key(key, result)
+    return result
+
+
+def _keys_of(figures_qs) -> set[str]:
+    keys = set(figures_qs.values_list("quantity_key", flat=True))
+    # A figure whose metric or subject changed still sits in its old conflict.
+    keys |= set(
+        Conflict.objects.filter(figures__in=figures_qs).values_list(
+            "quantity_key", flat=True
+        )
+    )
+    return keys
+
+
+def conflicts_refresh_for_figure(*, figure: Figure) -> RefreshResult:
+    """Call after a figure is saved (its old quantity is refreshed too)."""
+    return conflicts_refresh(
+        quantity_keys=_keys_of(Figure.objects.filter(pk=figure.pk))
+    )
+
+
+def conflicts_refresh_for_claim(*, claim: Claim) -> RefreshResult:
+    """Call after a claim's figures are saved or its state changes.
+
+    Deleting figures removes them from their conflicts at once; pass their
+    keys (collected before the delete) to ``conflicts_refresh`` as well.
+    """
+    return conflicts_refresh(quantity_keys=_keys_of(Figure.objects.filter(claim=claim)))
+
+
+# ------------------------------------------------------------------ decisions
+
+
+def _require_reviewer(actor) -> None:
+    if actor is None or not actor.is_active or not actor.has_perm(SETTLE_PERMISSION):
+        raise PermissionDenied("Only a reviewer may settle or explain a conflict.")
+
+
+def _resolve(
+    conflict: Conflict,
+    *,
+    actor,
+    status: str,
+    action: str,
+    rationale: str,
+    preferred_figure: Figure | None = None,
+) -> Conflict:
+    """Lock the conflict, record the reviewer's decision and its audit row."""
+    with transaction.atomic():
+        locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
+        if (
+            preferred_figure is not None
+            and not locked.figures.filter(pk=preferred_figure.pk).exists()
+        ):
+            raise ValidationError(
+                {
+                    "preferred_figure": "The preferred figure must be one of the conflict's figures."
+                }
+            )
+        from_status = locked.status
+        locked.status = status
+        locked.preferred_figure = preferred_figure
+        locked.rationale = rationale
+        locked.settled_by = actor
+        locked.settled_at = timezone.now()
+        locked.full_clean()
+        locked.save(
+            update_fields=[
+                "status",
+                "preferred_figure",
+                "rationale",
+                "settled_by",
+                "settled_at",
+            ]
+        )
+        record_decision(
+            locked,
+            action,
+            actor=actor,
+            from_status=from_status,
+            preferred_figure=preferred_figure,
+            rationale=rationale,
+            figures=locked.figures.all(),
+        )
+        projection_refresh(quantity_keys={locked.quantity_key})
+    return locked
+
+
+def conflict_settle(
+    *, conflict: Conflict, actor, preferred_figure: Figure, rationale: str
+) -> Conflict:
+    """Prefer one figure of the conflict, with a rationale; every figure stays."""
+    _require_reviewer(actor)
+    rationale = (rationale or "").strip()
+    if not rationale:
+        raise ValidationError({"rationale": "Say why this figure is preferred."})
+    return _resolve(
+        conflict,
+        actor=actor,
+        status=ConflictStatus.SETTLED,
+        action=ConflictAction.SETTLED,
+        rationale=rationale,
+        preferred_figure=preferred_figure,
+    )
+
+
+def conflict_explain(*, conflict: Conflict, actor, explanation: str) -> Conflict:
+    """Record that the figures differ for a reason (scope, date), preferring none."""
+    _require_reviewer(actor)
+    explanation = (explanation or "").strip()
+    if not explanation:
+        raise ValidationError({"explanation": "Say how the figures differ."})
+    return _resolve(
+        conflict,
+        actor=actor,
+        status=ConflictStatus.EXPLAINED,
+        action=ConflictAction.EXPLAINED,
+        rationale=explanation,
+    )
+
+
+# ------------------------------------------------------------------ ranges
+
+RANGE_RULES = rules.RANGE_RULES
+
+
+def figure_grade(figure: Figure) -> str:
+    """The best reliability grade among the figure's asserting originators."""
+    grades = [
+        c.originator.reliability
+        for c in figure.claim.citations.all()
+        if c.stance == "asserts"
+    ]
+    return min(grades) if grades else "F"
+
+
+def _range_figures(quantity_key: str, states) -> list[Figure]:
+    return list(
+        Figure.objects.filter(quantity_key=quantity_key, claim__state__in=states)
+        .select_related("claim")
+        .prefetch_related(
+            Prefetch(
+                "claim__citations",
+                queryset=Citation.objects.select_related("originator"),
+            )
+        )
+        .order_by("pk")
+    )
+
+
+def quantity_range(
+    *, quantity_key: str, rule: str = "conservative", states=PARTICIPATING_STATES
+) -> rules.QuantityRange:
+    """``rules.quantity_range`` over the figures of these claim states (the
+    reviewers' view; the public one is in the projection)."""
+    figures = _range_figures(quantity_key, states)
+    conflict = Conflict.objects.filter(quantity_key=quantity_key).first()
+    preferred = (
+        conflict.preferred_figure_id
+        if conflict is not None and conflict.status == ConflictStatus.SETTLED
+        else None
+    )
+    return rules.quantity_range(
+        figures,
+        grades={f.pk: figure_grade(f) for f in figures},
+        rule=rule,
+        preferred_id=preferred,
+    )

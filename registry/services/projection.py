@@ -1,0 +1,630 @@
+"""The public projection: what the public may see, written from published
+rows alone, in the same transaction as the change that moves it.
+
+Two tables hold it:
+
+- ``PublicQuantity``: per quantity (``Figure.quantity_key``) with at least
+  one current published figure (a figure of an approved claim, see
+  ``policy.is_live``): its consensus interval, its ranges and, when those
+  figures disagree, the public conflict with the reviewer's decision if the
+  decision still holds for them (``rules.decision_holds``). Drafts and
+  claims in review never take part, so they never open, reopen or change a
+  public conflict, its consensus or its timestamp.
+- ``PublicClaim`` (with ``PublicFacet`` rows for its filters): per published
+  claim, its public document as JSON text (API addresses relative to a
+  base mark filled in per request), its ClaimReview and, when retracted or
+  superseded, its entry in the corrections feed.
+
+``projection_refresh(claim_ids=..., quantity_keys=...)`` recomputes those
+claims and quantities, and every published claim whose figures' quantity
+changed. The workflow calls it after each transition, the conflict service
+after each decision, the source, document and event services after an edit,
+the importer after a load. ``projection_rebuild()`` (``manage.py
+rebuild_public``) recomputes everything from scratch; ``projection_check()``
+says where the stored projection differs from a fresh computation.
+
+A row's ``updated_at`` moves only when its public content changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+
+from registry import policy
+from registry.choices import (
+    LIVE_STATES,
+    PUBLIC_STATES,
+    ClaimState,
+    ConflictAction,
+    ConflictStatus,
+    Stance,
+)
+from registry.figures import rules
+from registry.models import (
+    Citation,
+    CitationRelay,
+    Claim,
+    ClaimTransition,
+    Conflict,
+    ConflictDecision,
+    Figure,
+    PublicClaim,
+    PublicFacet,
+    PublicQuantity,
+)
+from registry.presentation import claimreview
+from registry.presentation import claims as shapes
+
+# Where a request's base address goes in stored documents. The JSON encoder
+# writes every control character in a string as an escape, so a raw \x01
+# can only be this mark, never text from a document or a claim.
+BASE_MARK = "\x01"
+URLS = shapes.Urls(BASE_MARK)
+BATCH = 500
+
+
+_ESCAPED_MARK = json.dumps(BASE_MARK)[1:-1]  # the encoder's "\u0001"
+_ADDRESS_KEYS = ("url", "permalink", "claim_url")
+
+
+def _dumps(value) -> str:
+    """Compact JSON; each address the projection built starts with a raw
+    BASE_MARK, which ``with_base`` replaces with the request's base."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # The encoder escaped the mark. Put it back raw only where an address
+    # key's value starts with it: a quote inside a string is always escaped,
+    # so '"url":"' can only be a real key, never text from a document.
+    for key in _ADDRESS_KEYS:
+        text = text.replace(f'"{key}":"{_ESCAPED_MARK}', f'"{key}":"{BASE_MARK}')
+    return text
+
+
+def with_base(text: str, base: str) -> str:
+    """A stored document with its addresses made absolute."""
+    return text.replace(BASE_MARK, base.rstrip("/"))
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- quantities
+
+
+def _live_figures(keys: Iterable[str]) -> dict[str, list[Figure]]:
+    by_key: dict[str, list[Figure]] = defaultdict(list)
+    keys = sorted(set(keys))
+    for start in range(0, len(keys), BATCH):
+        for figure in (
+            Figure.objects.filter(
+                quantity_key__in=keys[start : start + BATCH],
+                claim__state__in=LIVE_STATES,
+            )
+            .select_related("claim__event")
+            .prefetch_related(
+                Prefetch(
+                    "claim__citations",
+                    queryset=Citation.objects.select_related("originator").order_by(
+                        "pk"
+                    ),
+                )
+            )
+            .order_by("pk")
+        ):
+            by_key[figure.quantity_key].append(figure)
+    return by_key
+
+
+def _latest_decisions(keys: list[str]) -> dict[str, ConflictDecision]:
+    found: dict[str, ConflictDecision] = {}
+    for start in range(0, len(keys), BATCH):
+        for decision in ConflictDecision.objects.filter(
+            quantity_key__in=keys[start : start + BATCH],
+            action__in=[ConflictAction.SETTLED, ConflictAction.EXPLAINED],
+        ).order_by("quantity_key", "-created_at", "-pk"):
+            found.setdefault(decision.quantity_key, decision)
+    return found
+
+
+def _grade(figure: Figure) -> str:
+    grades = [
+        c.originator.reliability
+        for c in figure.claim.citations.all()
+        if c.stance == Stance.ASSERTS
+    ]
+    return min(grades) if grades else "F"
+
+
+@dataclass
+class QuantityRow:
+    key: str
+    facts: dict  # the public facts; keys starting with "_" never leave the server
+    conflict_public_id: str
+    status: str
+    event_id: int | None
+    metric: str
+    content_hash: str
+
+
+def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
+    """The public facts of these quantities; a key with no current published
+    figure is absent from the result."""
+    keys = sorted({k for k in keys if k})
+    live = _live_figures(keys)
+    with_figures = [k for k in keys if live.get(k)]
+    decisions = _latest_decisions(with_figures)
+    conflict_ids = dict(
+        Conflict.objects.filter(quantity_key__in=with_figures).values_list(
+            "quantity_key", "public_id"
+        )
+    )
+    rows = {}
+    for key in with_figures:
+        figures = live[key]
+        first = figures[0]
+        consensus = rules.consensus_interval(figures)
+        status, rationale, preferred = "", "", None
+        conflict = None
+        if rules.find_disagreements(figures):
+            status = ConflictStatus.OPEN
+            decision = decisions.get(key)
+            if decision is not None and rules.decision_holds(
+                status=decision.action,
+                preferred_id=decision.preferred_figure_id,
+                decided_figures=decision.figures,
+                figures=figures,
+            ):
+                status, rationale = decision.action, decision.rationale
+                if decision.action == ConflictAction.SETTLED:
+                    preferred = decision.preferred_figure_id
+            preferred_claim = next(
+                (f.claim.public_id for f in figures if f.pk == preferred), None
+            )
+            conflict = {
+                # A conflict keeps the public id of the reviewers' record of
+                # the quantity, which exists whenever published figures
+                # disagree (they take part in detection too).
+                "id": conflict_ids.get(key) or key[:12],
+                "status": status,
+                "rationale": rationale,
+                "preferred_claim": preferred_claim,
+                "figures": [shapes.other_figure_data(f, URLS) for f in figures],
+                "_figure_ids": [f.pk for f in figures],
+                "_preferred_figure": preferred,
+            }
+        grades = {f.pk: _grade(f) for f in figures}
+        facts = {
+            "kind": first.kind,
+            "metric": first.metric,
+            "subject": first.subject,
+            "event": shapes.event_ref(first.claim.event),
+            "period_start": shapes.iso(first.period_start),
+            "period_end": shapes.iso(first.period_end),
+            "consensus_interval": shapes.interval_data(first.kind, consensus),
+            "ranges": {
+                rule: shapes.range_data(
+                    rules.quantity_range(
+                        figures, grades=grades, rule=rule, preferred_id=preferred
+                    )
+                )
+                for rule in rules.RANGE_RULES
+            },
+            "conflict": conflict,
+        }
+        text = _dumps(facts)
+        rows[key] = QuantityRow(
+            key=key,
+            facts=facts,
+            conflict_public_id=conflict["id"] if conflict else "",
+            status=status,
+            event_id=first.claim.event_id,
+            metric=first.metric,
+            content_hash=_hash(text),
+        )
+    return rows
+
+
+def _write_quantities(keys: set[str], now) -> tuple[set[str], dict[str, dict]]:
+    """Store the quantities' facts; return the keys whose facts changed and
+    the facts of every key that has some."""
+    computed = compute_quantities(keys)
+    stored = {
+        q.quantity_key: q
+        for q in PublicQuantity.objects.filter(quantity_key__in=keys).only(
+            "quantity_key", "content_hash"
+        )
+    }
+    changed = set()
+    gone = [k for k in stored if k not in computed]
+    if gone:
+        PublicQuantity.objects.filter(quantity_key__in=gone).delete()
+        changed.update(gone)
+    for key, row in computed.items():
+        old = stored.get(key)
+        if old is not None and old.content_hash == row.content_hash:
+            continue
+        changed.add(key)
+        if old is not None:
+            old.delete()  # frees a conflict id another key may now take
+        PublicQuantity.objects.create(
+            quantity_key=key,
+            conflict_public_id=row.conflict_public_id,
+            has_conflict=bool(row.conflict_public_id),
+            status=row.status,
+            event_id=row.event_id,
+            metric=row.metric,
+            body=_dumps(row.facts),
+            content_hash=row.content_hash,
+            updated_at=now,
+        )
+    return changed, {k: r.facts for k, r in computed.items()}
+
+
+def _stored_facts(keys: Iterable[str]) -> dict[str, dict]:
+    keys = sorted(set(keys))
+    facts = {}
+    for start in range(0, len(keys), BATCH):
+        for key, body in PublicQuantity.objects.filter(
+            quantity_key__in=keys[start : start + BATCH]
+        ).values_list("quantity_key", "body"):
+            facts[key] = json.loads(body, strict=False)  # raw BASE_MARKs
+    return facts
+
+
+# -------------------------------------------------------------------- claims
+
+
+def _public_claims(ids: Iterable[int]) -> list[Claim]:
+    return list(
+        Claim.objects.filter(pk__in=list(ids), state__in=PUBLIC_STATES)
+        .select_related("event", "corrects", "corrected_by")
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.select_related(
+                    "document__publisher", "originator"
+                )
+                .defer("document__text")
+                .prefetch_related(
+                    Prefetch(
+                        "relay_links",
+                        queryset=CitationRelay.objects.select_related("source"),
+                    )
+                )
+                .order_by("pk"),
+            ),
+            Prefetch("figures", queryset=Figure.objects.order_by("pk")),
+        )
+        .order_by("pk")
+    )
+
+
+def _chains(claims: list[Claim]) -> dict[int, list[Claim]]:
+    """Each claim's public versions, oldest first ([] when never corrected).
+
+    Neighbours are fetched one generation at a time: one query per
+    generation, not per claim.
+    """
+    known = {c.pk: c for c in claims}
+    successor: dict[int, int] = {}
+    frontier = set(known)
+    expanded: set[int] = set()
+    for _ in range(50):  # a guard; real chains are a few versions long
+        frontier -= expanded
+        if not frontier:
+            break
+        missing = [pk for pk in frontier if pk not in known]
+        if missing:
+            for claim in Claim.objects.filter(
+                pk__in=missing, state__in=PUBLIC_STATES
+            ).select_related("corrects", "corrected_by"):
+                known[claim.pk] = claim
+        found = set()
+        for pk in frontier:
+            expanded.add(pk)
+            claim = known.get(pk)
+            if claim is None:
+                continue
+            before = claim.corrects if claim.corrects_id else None
+            try:
+                after = claim.corrected_by
+            except Claim.DoesNotExist:
+                after = None
+            for a, b in ((before, claim), (claim, after)):
+                if (
+                    a is not None
+                    and b is not None
+                    and policy.is_public(a.state)
+                    and policy.is_public(b.state)
+                ):
+                    successor[a.pk] = b.pk
+                    known.setdefault(a.pk, a)
+                    known.setdefault(b.pk, b)
+                    found.update((a.pk, b.pk))
+        frontier = found
+    predecessor = {after: before for before, after in successor.items()}
+    chains = {}
+    for claim in claims:
+        first, guard = claim.pk, 0
+        while first in predecessor and guard < 50:
+            first, guard = predecessor[first], guard + 1
+        chain, cursor = [], first
+        while cursor is not None and len(chain) < 50:
+            chain.append(known[cursor])
+            cursor = successor.get(cursor)
+        chains[claim.pk] = chain if len(chain) > 1 else []
+    return chains
+
+
+def chain_ids(claim: Claim) -> set[int]:
+    """The claim and every public version in its correction chain."""
+    return {claim.pk, *(c.pk for c in _chains([claim])[claim.pk])}
+
+
+def _corrected_at(claims: list[Claim]) -> dict[int, object]:
+    corrected = [c for c in claims if c.state != ClaimState.APPROVED]
+    if not corrected:
+        return {}
+    rows = (
+        ClaimTransition.objects.filter(
+            claim_id__in=[c.pk for c in corrected],
+            to_state__in=[ClaimState.RETRACTED, ClaimState.SUPERSEDED],
+        )
+        .values("claim_id")
+        .annotate(at=Max("created_at"))
+        .order_by()
+    )
+    at = {row["claim_id"]: row["at"] for row in rows}
+    return {c.pk: at.get(c.pk) or c.updated_at for c in corrected}
+
+
+@dataclass
+class ClaimRow:
+    claim: Claim
+    doc: dict
+    claimreview: str
+    correction: str
+    corrected_at: object
+    facets: set[tuple[str, str]]
+    content_hash: str
+
+
+def _facets(claim: Claim) -> set[tuple[str, str]]:
+    facets = set()
+    for citation in claim.citations.all():
+        facets.add((PublicFacet.ORIGINATOR, str(citation.originator_id)))
+        for link in citation.relay_links.all():
+            facets.add((PublicFacet.RELAY, str(link.source_id)))
+        document = citation.document
+        facets.add((PublicFacet.DOCUMENT, str(document.pk)))
+        if document.part_of_id:
+            facets.add((PublicFacet.DOCUMENT, str(document.part_of_id)))
+        if document.publisher_id:
+            facets.add((PublicFacet.PUBLISHER, str(document.publisher_id)))
+        facets.add((PublicFacet.LANGUAGE, document.language.strip().casefold()))
+    for figure in claim.figures.all():
+        facets.add((PublicFacet.METRIC, " ".join(figure.metric.split()).casefold()))
+    return facets
+
+
+def compute_claims(ids: Iterable[int], facts: dict[str, dict]) -> dict[int, ClaimRow]:
+    """The public rows of these claims; unpublished ones are absent."""
+    claims = _public_claims(ids)
+    chains = _chains(claims)
+    corrected_at = _corrected_at(claims)
+    rows = {}
+    for claim in claims:
+        chain = chains[claim.pk]
+        doc = shapes.claim_data(claim, URLS, facts=facts, chain=chain)
+        review = _dumps(
+            claimreview.claim_review(
+                claim, permalink=URLS.permalink(claim.public_id), with_context=False
+            )
+        )
+        correction = ""
+        if claim.state != ClaimState.APPROVED:
+            position = next(i for i, c in enumerate(chain or [claim]) if c.pk == claim.pk)
+            successor = (chain or [claim])[position + 1 : position + 2]
+            correction = _dumps(
+                shapes.correction_data(
+                    claim,
+                    successor[0] if successor else None,
+                    corrected_at[claim.pk],
+                    URLS,
+                )
+            )
+        facets = _facets(claim)
+        rows[claim.pk] = ClaimRow(
+            claim=claim,
+            doc=doc,
+            claimreview=review,
+            correction=correction,
+            corrected_at=corrected_at.get(claim.pk),
+            facets=facets,
+            content_hash=_hash(
+                _dumps(doc), review, correction, repr(sorted(facets))
+            ),
+        )
+    return rows
+
+
+def _write_claims(ids: set[int], facts: dict[str, dict], now) -> int:
+    computed = compute_claims(ids, facts)
+    stored = {
+        p.pk: p
+        for p in PublicClaim.objects.filter(pk__in=list(ids)).only(
+            "claim_id", "content_hash", "updated_at"
+        )
+    }
+    gone = [pk for pk in stored if pk not in computed]
+    if gone:
+        PublicClaim.objects.filter(pk__in=gone).delete()
+    changed = len(gone)
+    for pk, row in computed.items():
+        old = stored.get(pk)
+        if old is not None and old.content_hash == row.content_hash:
+            continue
+        changed += 1
+        claim = row.claim
+        # First publication: the claim's own last change; later: now.
+        updated_at = now if old is not None else claim.updated_at
+        body = _dumps({**row.doc, "updated_at": shapes.iso(updated_at)})
+        if old is not None:
+            old.delete()
+        public = PublicClaim.objects.create(
+            claim=claim,
+            public_id=claim.public_id,
+            state=claim.state,
+            kind=claim.kind,
+            confidence=claim.confidence,
+            has_conflict=row.doc["has_conflict"],
+            event_id=claim.event_id,
+            event_date_earliest=claim.event.date_earliest if claim.event else None,
+            event_date_latest=claim.event.date_latest if claim.event else None,
+            published_at=claim.published_at,
+            updated_at=updated_at,
+            corrected_at=row.corrected_at,
+            body=body,
+            claimreview=row.claimreview,
+            correction=row.correction,
+            content_hash=row.content_hash,
+        )
+        PublicFacet.objects.bulk_create(
+            PublicFacet(
+                claim=public,
+                facet=facet,
+                value=value[:300],
+                published_at=claim.published_at,
+            )
+            for facet, value in sorted(row.facets)
+        )
+    return changed
+
+
+def _published_claims_of(keys: Iterable[str]) -> set[int]:
+    keys = sorted(set(keys))
+    ids: set[int] = set()
+    for start in range(0, len(keys), BATCH):
+        ids.update(
+            Figure.objects.filter(
+                quantity_key__in=keys[start : start + BATCH],
+                claim__state__in=PUBLIC_STATES,
+            ).values_list("claim_id", flat=True)
+        )
+    return ids
+
+
+def _figure_keys(claim_ids: Iterable[int]) -> set[str]:
+    ids = sorted(set(claim_ids))
+    keys: set[str] = set()
+    for start in range(0, len(ids), BATCH):
+        keys.update(
+            Figure.objects.filter(claim_id__in=ids[start : start + BATCH]).values_list(
+                "quantity_key", flat=True
+            )
+        )
+    return keys
+
+
+@transaction.atomic
+def projection_refresh(
+    *, claim_ids: Iterable[int] = (), quantity_keys: Iterable[str] = ()
+) -> int:
+    """Bring the projection of these claims and quantities up to date, and of
+    every published claim whose quantities' public facts changed.
+
+    Call inside the transaction of the change. Returns how many claim rows
+    changed.
+    """
+    claim_ids = set(claim_ids)
+    # Also a figure's former quantity: the caller passes it in quantity_keys.
+    keys = set(quantity_keys) | _figure_keys(claim_ids)
+    now = timezone.now()
+    changed_keys, facts = _write_quantities(keys, now)
+    ids = claim_ids | _published_claims_of(changed_keys)
+    if not ids:
+        return 0
+    all_keys = _figure_keys(ids)
+    facts.update(_stored_facts(all_keys - set(facts)))
+    return _write_claims(ids, facts, now)
+
+
+def projection_rebuild(*, batch: int = 2000, progress=None) -> dict[str, int]:
+    """Recompute the whole projection from the published rows."""
+    with transaction.atomic():
+        PublicFacet.objects.all().delete()
+        PublicClaim.objects.all().delete()
+        PublicQuantity.objects.all().delete()
+        now = timezone.now()
+        keys = sorted(
+            set(
+                Figure.objects.filter(claim__state__in=LIVE_STATES)
+                .values_list("quantity_key", flat=True)
+                .distinct()
+            )
+        )
+        for start in range(0, len(keys), batch):
+            _write_quantities(set(keys[start : start + batch]), now)
+        last, claims = 0, 0
+        while True:
+            ids = list(
+                Claim.objects.filter(state__in=PUBLIC_STATES, pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not ids:
+                break
+            last = ids[-1]
+            claims += _write_claims(
+                set(ids), _stored_facts(_figure_keys(ids)), now
+            )
+            if progress is not None:
+                progress(len(ids))
+    return {"claims": claims, "quantities": PublicQuantity.objects.count()}
+
+
+def projection_check() -> list[str]:
+    """Where the stored projection differs from one computed afresh now
+    (timestamps aside); empty when they agree."""
+    problems = []
+    keys = set(
+        Figure.objects.filter(claim__state__in=LIVE_STATES).values_list(
+            "quantity_key", flat=True
+        )
+    )
+    stored_q = {
+        q.quantity_key: q.content_hash for q in PublicQuantity.objects.all()
+    }
+    fresh_q = compute_quantities(keys)
+    for key in sorted(set(stored_q) | set(fresh_q)):
+        if key not in fresh_q:
+            problems.append(f"quantity {key[:12]}: stored but has no live figure")
+        elif key not in stored_q:
+            problems.append(f"quantity {key[:12]}: missing")
+        elif stored_q[key] != fresh_q[key].content_hash:
+            problems.append(f"quantity {key[:12]}: differs")
+    ids = set(
+        Claim.objects.filter(state__in=PUBLIC_STATES).values_list("pk", flat=True)
+    )
+    stored = {p.pk: p for p in PublicClaim.objects.all()}
+    fresh = compute_claims(ids, {k: r.facts for k, r in fresh_q.items()})
+    for pk in sorted(set(stored) | set(fresh)):
+        if pk not in fresh:
+            problems.append(f"claim {stored[pk].public_id}: public but not published")
+        elif pk not in stored:
+            problems.append(f"claim {fresh[pk].claim.public_id}: missing")
+        elif stored[pk].content_hash != fresh[pk].content_hash:
+            problems.append(f"claim {stored[pk].public_id}: differs")
+    return problems
