@@ -82,7 +82,7 @@ def test_parsed_figure_gives_its_interval():
     [
         ("", "en", "the figure is empty"),
         ("many", "en", "'many' is not a number I can read"),
-        ("eight soldiers", "en", "not a number I can read"),
+        ("many people", "en", "'many people' does not start with a number"),
         ("2.5", "en", "not a whole number"),
         ("between 10 and 5", "en", r"second value \(5\) is lower"),
         ("between five", "en", "expected 'between <number> and <number>'"),
@@ -99,7 +99,7 @@ def test_unreadable_text_is_refused_with_its_reason(text, language, message):
 
 def test_refusal_is_a_value_error():
     with pytest.raises(ValueError):
-        parse_figure_text("several")
+        parse_figure_text("many")
 
 
 def test_ambiguous_range_is_refused_not_guessed():
