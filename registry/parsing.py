@@ -55,19 +55,23 @@ Decisions a reader of a figure should know:
 - A clause that details a figure ("10 civilians, including 7 children",
   "19 decesos, entre ellos seis menores", "(10 children, 6 women)", "14
   heridos, dos de ellos graves") is not part of it: the figure is read
-  without it.
+  without it. Nor are ages ("43 niños de entre 11 y 13 años", "a boy
+  aged 16").
 - A list of counts joined by commas and "and" / "y" ("one civilian, three
   soldiers and seven fighters", "26 mujeres y 41 hombres") is a total
   with its parts; a leading qualifier applies to the total ("al menos 40
   adultos y 28 niños" is at least 68). A list whose items name different
   metrics ("32 killed and 65 wounded") is two figures, not a total, and
   is refused.
-- "N more" / "N más" ("six more killed", "two more women") is an
-  *increment* to an earlier figure: value N, flagged ``increment``.
+- "N more" / "N más" / "N <noun> más" ("six more killed", "two more
+  women", "8 personas más") is an *increment* to an earlier figure: value
+  N, flagged ``increment``. The flag is a hint for the analyst: "16 more
+  (people) missing" sometimes means "16 others still missing", which only
+  the surrounding text tells apart.
   "another N", "N others", "otros N" are not flagged: reporters use them
   for a separate group as often as for an increment.
-- A leading article or "other(s)" ("the 70 civilians", "los 14
-  fallecidos", "otras 1.247") is passed over; "a" / "an" / "un" / "una"
+- A leading article, "all" or "other(s)" ("the 70 civilians", "all the
+  440 persons", "los 14 fallecidos", "otras 1.247") is passed over; "a" / "an" / "un" / "una"
   before a known subject ("a child died", "un niño") is one.
 """
 
@@ -299,6 +303,7 @@ _METRIC_WORDS = {
         "executed",
         "slain",
         "lives",
+        "corpses",
         "muertos",
         "muertas",
         "muerto",
@@ -322,6 +327,7 @@ _METRIC_WORDS = {
         "perdido la vida",
         "víctimas mortales",
         "víctimas fatales",
+        "sin vida",
     ],
     "injured": [
         "injured",
@@ -418,6 +424,7 @@ _SUBJECT_WORDS = {
         "individuals",
         "personas",
         "persona",
+        "individuos",
     ],
 }
 # Most specific first: "civilian women" are women, "citizen" children are
@@ -425,7 +432,10 @@ _SUBJECT_WORDS = {
 _SUBJECT_ORDER = list(_SUBJECT_WORDS)
 _MILITARY_MEMBERS = re.compile(r"\bmembers of (?:the )?(?:[\w.]+ )?(?:military|army)\b")
 
-_LEADING = {"en": ("the", "other"), "es": ("los", "las", "otros", "otras")}
+_LEADING = {
+    "en": ("all", "the", "other"),
+    "es": ("todos", "todas", "los", "las", "otros", "otras"),
+}
 _AFTER_QUALIFIER = {"en": ("the",), "es": ("a", "los", "las")}
 _INCREMENT = {"en": ("more",), "es": ("más", "mas")}
 # Words after which a clause details the figure instead of stating it.
@@ -434,6 +444,13 @@ _ASIDES = re.compile(
     r"|many of them|most of them|some of them|of whom|incluidos|incluidas"
     r"|incluyendo|incluido|entre ellos|entre ellas|de los cuales|de las cuales"
     r"|de ellos|de ellas)\b.*$"
+)
+# Ages are not counts: "43 niños de entre 11 y 13 años", "a boy aged 16".
+_AGES = re.compile(
+    r"(?:\bde\s+)?(?:\bentre\s+)?\b\d+(?:\s*(?:,|y|a|-)\s*\d+)*\s+años"
+    r"(?:\s+de\s+edad)?\b"
+    r"|\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?(?:\s+years?(?:\s+old)?)?\b"
+    r"|\b\d+-year-olds?\b"
 )
 _PART_AFTER_COMMA_ASIDE = re.compile(r",[^,]*\b(?:of them|de ellos|de ellas)\b.*$")
 _HOMOGLYPHS = str.maketrans("аеорсухіАЕОРСХ", "aeopcyxiAEOPCX")
@@ -711,6 +728,7 @@ def _split_parts(tokens: list[str], lang: str) -> list[list[str]]:
 
 def _phrase(body: str, lang: str) -> ParsedFigure:
     body = re.sub(r"\([^)]*\)", " ", body)
+    body = _AGES.sub(" ", body)
     body = _PART_AFTER_COMMA_ASIDE.sub("", body)
     body = _ASIDES.sub("", body)
     body = " ".join(body.split()).strip(" ,.;:")
@@ -785,6 +803,9 @@ def _with_words(parsed: ParsedFigure, tail: list[str], lang: str) -> ParsedFigur
     increment = bool(tail) and tail[0] in _INCREMENT[lang]
     if increment:
         tail = tail[1:]
+    elif lang == "es" and len(tail) > 1 and tail[1] in _INCREMENT[lang]:
+        # "8 personas más", "tres muertos más": the noun comes first.
+        increment, tail = True, [tail[0], *tail[2:]]
     stray = [word for word in tail if re.search(r"\d", word)]
     if stray:
         raise FigureTextError(
