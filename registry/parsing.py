@@ -33,8 +33,10 @@ Decisions a reader of a figure should know:
 - Vague plurals are lower bounds: "several" / "varios" at least 3,
   "dozens" / "docenas" at least 24, "tens of" / "decenas" at least 20,
   "scores" at least 40, "hundreds" / "cientos" / "centenares" at least
-  200, "thousands" / "miles" at least 2000. "Many", "a few", "a number
-  of", "muchos" have no documented bound and are refused.
+  200, "thousands" / "miles" at least 2000; "of thousands" / "de miles"
+  scales them ("hundreds of thousands" at least 200,000, "decenas de
+  miles" at least 20,000). "Many", "a few", "a number of", "muchos" have
+  no documented bound and are refused.
 - "A dozen" / "una docena" is 12 exactly. The Spanish collective numerals
   "una decena", "una veintena", "una treintena", "un centenar", "un
   millar" are *about* 10, 20, 30, 100, 1000 alone, and that number after a
@@ -62,7 +64,8 @@ Decisions a reader of a figure should know:
   with its parts; a leading qualifier applies to the total ("al menos 40
   adultos y 28 niños" is at least 68). A list whose items name different
   metrics ("32 killed and 65 wounded") is two figures, not a total, and
-  is refused.
+  is refused; so is a list with an item that does not say what it counts
+  ("12 dead and 30").
 - "N more" / "N más" / "N <noun> más" ("six more killed", "two more
   women", "8 personas más") is an *increment* to an earlier figure: value
   N, flagged ``increment``. The flag is a hint for the analyst: "16 more
@@ -236,6 +239,8 @@ _VAGUE = {
         "miles": 2000,
     },
 }
+# "hundreds of thousands" is at least 200 thousand.
+_VAGUE_SCALES = {"thousands": 1000, "miles": 1000, "millions": 10**6, "millones": 10**6}
 # Spanish collective numerals: "una veintena" is about twenty.
 _COLLECTIVE = {
     "decena": 10,
@@ -452,7 +457,9 @@ _AGES = re.compile(
     r"|\baged?\s+(?:between\s+)?\d+(?:\s*(?:-|to|and)\s*\d+)?(?:\s+years?(?:\s+old)?)?\b"
     r"|\b\d+-year-olds?\b"
 )
-_PART_AFTER_COMMA_ASIDE = re.compile(r",[^,]*\b(?:of them|de ellos|de ellas)\b.*$")
+_PART_AFTER_COMMA_ASIDE = re.compile(
+    r",[^,]*\b(?:of them|of whom|de ellos|de ellas|de los que|de las que)\b.*$"
+)
 _HOMOGLYPHS = str.maketrans("аеорсухіАЕОРСХ", "aeopcyxiAEOPCX")
 
 
@@ -711,6 +718,13 @@ def _split_parts(tokens: list[str], lang: str) -> list[list[str]]:
     separators = {",", "and"} if lang == "en" else {",", "y", "e"}
     items, current, i = [], [], 0
     while i < len(tokens):
+        if not current:
+            # An item starts with its count, read whole: the "and" of "five
+            # hundred and seventy soldiers" is inside it, not between items.
+            count = _count_at(tokens, i, lang)
+            if count is not None:
+                current, i = tokens[i : count[1]], count[1]
+                continue
         token = tokens[i]
         if token in separators and current:
             j = i + 1
@@ -746,12 +760,15 @@ def _phrase(body: str, lang: str) -> ParsedFigure:
     if tokens[0] in _VAGUE[lang]:
         if qualifier != Qualifier.EXACTLY:
             raise FigureTextError(f"'{qualifier.label}' cannot qualify {tokens[0]!r}")
-        tail = tokens[1:]
+        bound, tail = _VAGUE[lang][tokens[0]], tokens[1:]
         if tail and tail[0] in {"of", "de"}:
             tail = tail[1:]
-        return _with_words(
-            ParsedFigure(Qualifier.AT_LEAST, _VAGUE[lang][tokens[0]]), tail, lang
-        )
+        if tail and tail[0] in _VAGUE_SCALES:
+            # "hundreds of thousands", "decenas de miles"
+            bound, tail = bound * _VAGUE_SCALES[tail[0]], tail[1:]
+            if tail and tail[0] in {"of", "de"}:
+                tail = tail[1:]
+        return _with_words(ParsedFigure(Qualifier.AT_LEAST, bound), tail, lang)
 
     keywords = [k for k in _JOINERS[lang] if k and tokens[0] == k]
     if keywords and qualifier == Qualifier.EXACTLY:
@@ -832,6 +849,11 @@ def _total(qualifier: str, items: list[list[str]], lang: str) -> ParsedFigure:
         words = item[end:]
         if any(re.search(r"\d", word) for word in words):
             raise FigureTextError(f"did not understand {' '.join(item)!r}")
+        if not words:
+            raise FigureTextError(
+                f"did not understand {' '.join(item)!r}: an item of a list "
+                "must say what it counts"
+            )
         parts.append(FigurePart(value, _subject(words), _metric(words)))
     metrics = {part.metric for part in parts if part.metric}
     if len(metrics) > 1:
