@@ -823,6 +823,12 @@ def _with_words(parsed: ParsedFigure, tail: list[str], lang: str) -> ParsedFigur
     elif lang == "es" and len(tail) > 1 and tail[1] in _INCREMENT[lang]:
         # "8 personas más", "tres muertos más": the noun comes first.
         increment, tail = True, [tail[0], *tail[2:]]
+    vague = [word for word in tail if word in _VAGUE[lang]]
+    if vague:
+        raise FigureTextError(
+            f"did not understand {' '.join(tail)!r}: {vague[0]!r} starts "
+            "another figure; give one figure at a time"
+        )
     stray = [word for word in tail if re.search(r"\d", word)]
     if stray:
         raise FigureTextError(

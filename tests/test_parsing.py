@@ -261,6 +261,11 @@ def test_more_after_a_count_is_an_increment():
         ("a few dead", "en", "did not understand 'a'"),
         ("2.5 people", "en", "not a whole number"),
         ("12 dead and 30", "en", "did not understand '30'"),
+        (
+            "at least 5 killed and dozens injured",
+            "en",
+            "'dozens' starts another figure",
+        ),
         ("entre cinco heridos", "es", "expected 'entre <number> y <number>'"),
         ("at least dozens", "en", "'at least' cannot qualify 'dozens'"),
     ],
