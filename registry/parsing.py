@@ -68,7 +68,8 @@ Decisions a reader of a figure should know:
   ("12 dead and 30").
 - "N more" / "N más" / "N <noun> más" ("six more killed", "two more
   women", "8 personas más") is an *increment* to an earlier figure: value
-  N, flagged ``increment``. The flag is a hint for the analyst: "16 more
+  N, flagged ``increment``; so is "N new" / "N nuevos" ("two new deaths",
+  "24 nuevos cadáveres"). The flag is a hint for the analyst: "16 more
   (people) missing" sometimes means "16 others still missing", which only
   the surrounding text tells apart.
   "another N", "N others", "otros N" are not flagged: reporters use them
@@ -303,6 +304,8 @@ _METRIC_WORDS = {
         "fatalities",
         "fatality",
         "bodies",
+        "body",
+        "deceased",
         "martyrs",
         "martyred",
         "executed",
@@ -443,6 +446,8 @@ _LEADING = {
 }
 _AFTER_QUALIFIER = {"en": ("the",), "es": ("a", "los", "las")}
 _INCREMENT = {"en": ("more",), "es": ("más", "mas")}
+# "two new victims", "24 nuevos cadáveres": newly counted, so an increment.
+_NEW = {"en": ("new",), "es": ("nuevos", "nuevas", "nuevo", "nueva")}
 # Words after which a clause details the figure instead of stating it.
 _ASIDES = re.compile(
     r"(?:,\s*|\s+)(?:including|included|among them|among whom|among those"
@@ -817,7 +822,7 @@ def _phrase(body: str, lang: str) -> ParsedFigure:
 
 def _with_words(parsed: ParsedFigure, tail: list[str], lang: str) -> ParsedFigure:
     """Add the metric, subject and increment named by the words after a count."""
-    increment = bool(tail) and tail[0] in _INCREMENT[lang]
+    increment = bool(tail) and tail[0] in (*_INCREMENT[lang], *_NEW[lang])
     if increment:
         tail = tail[1:]
     elif lang == "es" and len(tail) > 1 and tail[1] in _INCREMENT[lang]:

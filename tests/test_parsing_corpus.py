@@ -6,6 +6,12 @@ gives it by hand and the page it was found on (address, and its heading
 or a short description where the stored copy showed none). A wording is
 read correctly when qualifier, value and value_high match and so do the
 metric, subject, parts and increment wherever the annotation names them.
+
+The first 309 records were collected while the parser was being extended,
+so the share over them flatters it. The next 86 and the last 66 were
+annotated before the parser had seen them: it then read 89.5% and 92.4%
+of them as annotated; the general rules their misses showed were added
+afterwards. Expect roughly 90% on wordings nobody has looked at yet.
 """
 
 import json
