@@ -53,7 +53,9 @@ Decisions a reader of a figure should know:
   personas murieron") is read; the metric and subject are taken from the
   words of that phrase that the vocabulary below knows, and other words
   (adjectives, places, verbs) are passed over. When a phrase names two
-  metrics ("dead or missing") no metric is returned.
+  metrics ("dead or missing") no metric is returned, nor a subject when it
+  names a mixed group ("menores de edad y adultos"); "civilian women" are
+  women, the most specific subject named.
 - A clause that details a figure ("10 civilians, including 7 children",
   "19 decesos, entre ellos seis menores", "(10 children, 6 women)", "14
   heridos, dos de ellos graves") is not part of it: the figure is read
@@ -433,11 +435,16 @@ _SUBJECT_WORDS = {
         "personas",
         "persona",
         "individuos",
+        "adults",
+        "adult",
+        "adultos",
+        "adultas",
     ],
 }
 # Most specific first: "civilian women" are women, "citizen" children are
 # children.
 _SUBJECT_ORDER = list(_SUBJECT_WORDS)
+_CONJUNCTION = re.compile(r"(?<!\w)(?:and|or|y|e|o)(?!\w)")
 _MILITARY_MEMBERS = re.compile(r"\bmembers of (?:the )?(?:[\w.]+ )?(?:military|army)\b")
 
 _LEADING = {
@@ -649,10 +656,18 @@ def _subject(words: list[str]) -> str | None:
     text = " ".join(words)
     if _MILITARY_MEMBERS.search(text):
         return "soldiers"
-    for subject in _SUBJECT_ORDER:
-        if _SUBJECT_PATTERNS[subject].search(text):
-            return subject
-    return None
+    found = {
+        match.start(): subject
+        for subject in _SUBJECT_ORDER
+        for match in [_SUBJECT_PATTERNS[subject].search(text)]
+        if match
+    }
+    if not found:
+        return None
+    first, last = min(found), max(found)
+    if found[first] != found[last] and _CONJUNCTION.search(text[first:last]):
+        return None  # "niños y adultos", "soldiers and civilians": a mixed group
+    return min(found.values(), key=_SUBJECT_ORDER.index)
 
 
 def _tokens(body: str) -> list[str]:

@@ -232,6 +232,13 @@ def test_counts_followed_by_words_give_metric_and_subject(text, language, expect
     assert not parsed.increment and parsed.parts == ()
 
 
+def test_subject_is_the_most_specific_one_named_and_none_for_a_mixed_group():
+    assert parse_figure_text("109 citizen women").subject == "women"
+    assert parse_figure_text("20 soldiers or police").subject is None
+    mixed = parse_figure_text("15 menores de edad y adultos resultaron heridos", "es")
+    assert (mixed.value, mixed.metric, mixed.subject) == (15, "injured", None)
+
+
 def test_a_list_of_counts_is_a_total_with_its_parts():
     parsed = parse_figure_text("one civilian, three soldiers and seven fighters")
     assert (parsed.qualifier, parsed.value) == (Q.EXACTLY, 11)
