@@ -73,12 +73,24 @@ Decisions a reader of a figure should know:
   N, flagged ``increment``; so is "N new" / "N nuevos" ("two new deaths",
   "24 nuevos cadáveres"). The flag is a hint for the analyst: "16 more
   (people) missing" sometimes means "16 others still missing", which only
-  the surrounding text tells apart.
-  "another N", "N others", "otros N" are not flagged: reporters use them
-  for a separate group as often as for an increment.
+  the surrounding text tells apart. "another N", "N others", "otros N"
+  are not flagged: reporters use them for a separate group as often as
+  for an increment.
 - A leading article, "all" or "other(s)" ("the 70 civilians", "all the
-  440 persons", "los 14 fallecidos", "otras 1.247") is passed over; "a" / "an" / "un" / "una"
-  before a known subject ("a child died", "un niño") is one.
+  440 persons", "los 14 fallecidos", "otras 1.247") is passed over; "a",
+  "an", "un", "una" before a known subject ("a child died", "un niño") is
+  one.
+- The vocabulary (``_METRIC_WORDS``, ``_SUBJECT_WORDS``) gives canonical
+  names: metrics killed (also "dead", "deaths", "martyrs", "bodies",
+  "muertos", "fallecidos", "sin vida"), injured ("wounded", "heridos",
+  "lesionados"), missing, affected ("damnificados"), displaced,
+  evacuated, detained, casualties; subjects people, civilians ("citizens"
+  as the Syrian Observatory uses it), children ("minors", "menores"),
+  women, men, police, soldiers ("troops", "marines", "efectivos"),
+  fighters ("militants", "rebels", "milicianos").
+- A figure must start with its count (after a qualifier): "killed 25
+  people" or "the death toll rose to 45" is refused, naming the word it
+  did not expect; select the figure itself ("25 people", "45").
 """
 
 from __future__ import annotations
@@ -113,6 +125,11 @@ class FigurePart:
 
 @dataclass(frozen=True)
 class ParsedFigure:
+    """A figure as read: qualifier and value(s) as before, plus what the
+    wording named: metric and subject (canonical names, None when not
+    named), the parts of a total given as a list (empty otherwise), and
+    whether it is an increment to an earlier figure ("six more")."""
+
     qualifier: str
     value: int
     value_high: int | None = None
