@@ -60,7 +60,8 @@ Decisions a reader of a figure should know:
   "19 decesos, entre ellos seis menores", "(10 children, 6 women)", "14
   heridos, dos de ellos graves") is not part of it: the figure is read
   without it. Nor are ages ("43 niños de entre 11 y 13 años", "a boy
-  aged 16").
+  aged 16"), ordinals ("the 4th brigade") or numbers naming a unit
+  ("frente 36"); any other number after the count is refused.
 - A list of counts joined by commas and "and" / "y" ("one civilian, three
   soldiers and seven fighters", "26 mujeres y 41 hombres") is a total
   with its parts; a leading qualifier applies to the total ("al menos 40
@@ -510,6 +511,28 @@ _ASIDES = re.compile(
     r"|incluyendo|incluido|entre ellos|entre ellas|de los cuales|de las cuales"
     r"|de ellos|de ellas)\b.*$"
 )
+# Numbers that name rather than count: "frente 36", "the 4th brigade".
+_UNIT_WORDS = {
+    "front",
+    "frente",
+    "brigade",
+    "brigada",
+    "battalion",
+    "batallón",
+    "regiment",
+    "regimiento",
+    "division",
+    "división",
+    "column",
+    "columna",
+    "unit",
+    "unidad",
+    "no.",
+    "nº",
+    "number",
+    "número",
+}
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|º|ª|°|o|a)")
 # Ages are not counts: "43 niños de entre 11 y 13 años", "a boy aged 16".
 _AGES = re.compile(
     r"(?:\bde\s+)?(?:\bentre\s+)?\b\d+(?:\s*(?:,|y|a|-)\s*\d+)*\s+años"
@@ -883,6 +906,18 @@ def _phrase(body: str, lang: str) -> ParsedFigure:
     return _with_words(_checked(ParsedFigure(qualifier, value)), tokens[end:], lang)
 
 
+def _stray_numbers(words: list[str]) -> list[str]:
+    """Numbers among the words after a count that are not names of units
+    ("frente 36", "brigade 4") nor ordinals ("4th", "2ª")."""
+    return [
+        word
+        for index, word in enumerate(words)
+        if re.search(r"\d", word)
+        and not _ORDINAL.fullmatch(word)
+        and not (index and words[index - 1] in _UNIT_WORDS)
+    ]
+
+
 def _with_words(parsed: ParsedFigure, tail: list[str], lang: str) -> ParsedFigure:
     """Add the metric, subject and increment named by the words after a count."""
     increment = bool(tail) and tail[0] in (*_INCREMENT[lang], *_NEW[lang])
@@ -897,7 +932,7 @@ def _with_words(parsed: ParsedFigure, tail: list[str], lang: str) -> ParsedFigur
             f"did not understand {' '.join(tail)!r}: {vague[0]!r} starts "
             "another figure; give one figure at a time"
         )
-    stray = [word for word in tail if re.search(r"\d", word)]
+    stray = _stray_numbers(tail)
     if stray:
         raise FigureTextError(
             f"did not understand {' '.join(tail)!r}: it holds another number "
@@ -921,7 +956,7 @@ def _total(qualifier: str, items: list[list[str]], lang: str) -> ParsedFigure:
             raise FigureTextError(f"did not understand {' '.join(item)!r}")
         value, end, _ = count
         words = item[end:]
-        if any(re.search(r"\d", word) for word in words):
+        if _stray_numbers(words):
             raise FigureTextError(f"did not understand {' '.join(item)!r}")
         if not words:
             raise FigureTextError(
