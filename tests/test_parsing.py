@@ -223,6 +223,16 @@ def test_importer_refuses_a_wording_it_cannot_read(tmp_path):
             "es",
             (Q.EXACTLY, 43, None, None, "children"),
         ),
+        (
+            "tres terroristas del frente 36",
+            "es",
+            (Q.EXACTLY, 3, None, None, "fighters"),
+        ),
+        (
+            "11 soldiers of the 4th brigade",
+            "en",
+            (Q.EXACTLY, 11, None, None, "soldiers"),
+        ),
     ],
 )
 def test_counts_followed_by_words_give_metric_and_subject(text, language, expected):
@@ -268,6 +278,7 @@ def test_more_after_a_count_is_an_increment():
         ("a few dead", "en", "did not understand 'a'"),
         ("2.5 people", "en", "not a whole number"),
         ("12 dead and 30", "en", "did not understand '30'"),
+        ("10 muertos en 3 ataques", "es", r"another number \(3\)"),
         (
             "at least 5 killed and dozens injured",
             "en",
