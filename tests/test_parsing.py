@@ -82,7 +82,7 @@ def test_parsed_figure_gives_its_interval():
     [
         ("", "en", "the figure is empty"),
         ("many", "en", "'many' is not a number I can read"),
-        ("eight soldiers", "en", "not a number I can read"),
+        ("many people", "en", "'many people' does not start with a number"),
         ("2.5", "en", "not a whole number"),
         ("between 10 and 5", "en", r"second value \(5\) is lower"),
         ("between five", "en", "expected 'between <number> and <number>'"),
@@ -99,7 +99,7 @@ def test_unreadable_text_is_refused_with_its_reason(text, language, message):
 
 def test_refusal_is_a_value_error():
     with pytest.raises(ValueError):
-        parse_figure_text("several")
+        parse_figure_text("many")
 
 
 def test_ambiguous_range_is_refused_not_guessed():
@@ -153,3 +153,141 @@ def test_importer_refuses_a_wording_it_cannot_read(tmp_path):
     with pytest.raises(RecordError, match="figure 1: cannot read 'muchos'"):
         import_records(_records("muchos"), base_dir=tmp_path)
     assert not Claim.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "text, language, expected",
+    [
+        ("25 people", "en", (Q.EXACTLY, 25, None, None, "people")),
+        ("four civilians", "en", (Q.EXACTLY, 4, None, None, "civilians")),
+        ("seven civilian deaths", "en", (Q.EXACTLY, 7, None, "killed", "civilians")),
+        ("12 others", "en", (Q.EXACTLY, 12, None, None, None)),
+        ("two martyrs", "en", (Q.EXACTLY, 2, None, "killed", None)),
+        ("a total of 15", "en", (Q.EXACTLY, 15, None, None, None)),
+        ("nearly 30 wounded", "en", (Q.ABOUT, 30, None, "injured", None)),
+        ("almost 400 people", "en", (Q.ABOUT, 400, None, None, "people")),
+        ("some 500 injured", "en", (Q.ABOUT, 500, None, "injured", None)),
+        ("up to 20 people killed", "en", (Q.AT_MOST, 20, None, "killed", "people")),
+        ("dozens dead", "en", (Q.AT_LEAST, 24, None, "killed", None)),
+        ("scores injured", "en", (Q.AT_LEAST, 40, None, "injured", None)),
+        ("hundreds of people", "en", (Q.AT_LEAST, 200, None, None, "people")),
+        ("several soldiers", "en", (Q.AT_LEAST, 3, None, None, "soldiers")),
+        ("a dozen children", "en", (Q.EXACTLY, 12, None, None, "children")),
+        ("10 to 15 killed", "en", (Q.BETWEEN, 10, 15, "killed", None)),
+        ("10-15 killed", "en", (Q.BETWEEN, 10, 15, "killed", None)),
+        ("between 5 and 10 dead", "en", (Q.BETWEEN, 5, 10, "killed", None)),
+        ("1 200 people", "en", (Q.EXACTLY, 1200, None, None, "people")),
+        ("1.200", "en", (Q.EXACTLY, 1200, None, None, None)),
+        (
+            "1.5 million displaced",
+            "en",
+            (Q.EXACTLY, 1_500_000, None, "displaced", None),
+        ),
+        (
+            "at least 13 and as many as 46 civilians",
+            "en",
+            (Q.BETWEEN, 13, 46, None, "civilians"),
+        ),
+        (
+            "10 Afghan civilians, including 7 children",
+            "en",
+            (Q.EXACTLY, 10, None, None, "civilians"),
+        ),
+        ("al menos 25 personas", "es", (Q.AT_LEAST, 25, None, None, "people")),
+        ("una docena de heridos", "es", (Q.EXACTLY, 12, None, "injured", None)),
+        ("decenas de muertos", "es", (Q.AT_LEAST, 20, None, "killed", None)),
+        ("más de cien", "es", (Q.MORE_THAN, 100, None, None, None)),
+        ("hasta 16 heridos", "es", (Q.AT_MOST, 16, None, "injured", None)),
+        ("varios heridos", "es", (Q.AT_LEAST, 3, None, "injured", None)),
+        ("una veintena de fallecidos", "es", (Q.ABOUT, 20, None, "killed", None)),
+        ("más de un centenar", "es", (Q.MORE_THAN, 100, None, None, None)),
+        ("entre 5 y 15 fallecidos", "es", (Q.BETWEEN, 5, 15, "killed", None)),
+        ("1,200 muertos", "es", (Q.EXACTLY, 1200, None, "killed", None)),
+        ("3 mil 952 personas", "es", (Q.EXACTLY, 3952, None, None, "people")),
+        ("otras once fueron heridas", "es", (Q.EXACTLY, 11, None, "injured", None)),
+        (
+            "five hundred and seventy soldiers",
+            "en",
+            (Q.EXACTLY, 570, None, None, "soldiers"),
+        ),
+        ("treinta y cinco soldados", "es", (Q.EXACTLY, 35, None, None, "soldiers")),
+        ("12 soldiers, 3 of whom died", "en", (Q.EXACTLY, 12, None, None, "soldiers")),
+        ("hundreds of thousands", "en", (Q.AT_LEAST, 200_000, None, None, None)),
+        (
+            "decenas de miles de desplazados",
+            "es",
+            (Q.AT_LEAST, 20_000, None, "displaced", None),
+        ),
+        (
+            "43 niños de entre 11 y 13 años",
+            "es",
+            (Q.EXACTLY, 43, None, None, "children"),
+        ),
+        (
+            "tres terroristas del frente 36",
+            "es",
+            (Q.EXACTLY, 3, None, None, "fighters"),
+        ),
+        (
+            "11 soldiers of the 4th brigade",
+            "en",
+            (Q.EXACTLY, 11, None, None, "soldiers"),
+        ),
+    ],
+)
+def test_counts_followed_by_words_give_metric_and_subject(text, language, expected):
+    parsed = parse_figure_text(text, language)
+    got = (parsed.qualifier, parsed.value, parsed.value_high, parsed.metric)
+    assert (*got, parsed.subject) == expected
+    assert not parsed.increment and parsed.parts == ()
+
+
+def test_subject_is_the_most_specific_one_named_and_none_for_a_mixed_group():
+    assert parse_figure_text("109 citizen women").subject == "women"
+    assert parse_figure_text("20 soldiers or police").subject is None
+    mixed = parse_figure_text("15 menores de edad y adultos resultaron heridos", "es")
+    assert (mixed.value, mixed.metric, mixed.subject) == (15, "injured", None)
+
+
+def test_a_list_of_counts_is_a_total_with_its_parts():
+    parsed = parse_figure_text("one civilian, three soldiers and seven fighters")
+    assert (parsed.qualifier, parsed.value) == (Q.EXACTLY, 11)
+    assert [(p.value, p.subject) for p in parsed.parts] == [
+        (1, "civilians"),
+        (3, "soldiers"),
+        (7, "fighters"),
+    ]
+    spanish = parse_figure_text("al menos 40 adultos y 28 niños", "es")
+    assert (spanish.qualifier, spanish.value) == (Q.AT_LEAST, 68)
+    assert [p.value for p in spanish.parts] == [40, 28]
+
+
+def test_more_after_a_count_is_an_increment():
+    parsed = parse_figure_text("six more killed")
+    assert (parsed.value, parsed.metric, parsed.increment) == (6, "killed", True)
+    assert parse_figure_text("at least six more").increment
+    assert parse_figure_text("8 personas más resultaron heridas", "es").increment
+    assert not parse_figure_text("six killed").increment
+
+
+@pytest.mark.parametrize(
+    "text, language, message",
+    [
+        ("32 killed and 65 wounded", "en", "names more than one figure"),
+        ("many people", "en", "did not understand 'many'"),
+        ("a few dead", "en", "did not understand 'a'"),
+        ("2.5 people", "en", "not a whole number"),
+        ("12 dead and 30", "en", "did not understand '30'"),
+        ("10 muertos en 3 ataques", "es", r"another number \(3\)"),
+        (
+            "at least 5 killed and dozens injured",
+            "en",
+            "'dozens' starts another figure",
+        ),
+        ("entre cinco heridos", "es", "expected 'entre <number> y <number>'"),
+        ("at least dozens", "en", "'at least' cannot qualify 'dozens'"),
+    ],
+)
+def test_unreadable_phrases_say_which_part_was_not_understood(text, language, message):
+    with pytest.raises(FigureTextError, match=message):
+        parse_figure_text(text, language)
