@@ -19,7 +19,7 @@ yet, less where a new kind of reporting brings words the vocabulary lacks.
 import json
 from pathlib import Path
 
-from registry.parsing import FigureTextError, parse_figure_text
+from registry.figures.parser import FigureTextError, parse_figure_text
 
 CORPUS = Path(__file__).parent / "data" / "figure_wordings.jsonl"
 TARGET = 0.95
