@@ -34,6 +34,9 @@ run: seed ## Set up everything and serve at http://127.0.0.1:8000
 test: venv ## Run the whole test suite
 	$(PY) -m pytest
 
+eval: venv ## Proposer precision/recall on the annotated articles in tests/data/proposer
+	DEBUG=$${DEBUG:-1} $(PY) -m tests.proposer_eval
+
 lint: venv ## ruff
 	$(VENV)/bin/ruff check .
 
@@ -55,4 +58,4 @@ bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=100
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
 
-.PHONY: help venv migrate seed run test lint check clean e2e-deps bench
+.PHONY: help venv migrate seed run test eval lint check clean e2e-deps bench

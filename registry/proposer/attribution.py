@@ -1,0 +1,301 @@
+"""Who a sentence says made its statement, and through whom it came.
+
+Patterns, English and Spanish: "X said (that) ...", "..., X said on Monday.",
+"according to X", "según X", "..., informó X.", "X told AFP", "informaron a
+Efe X", "X cited Y as saying", "X, citing Y", "..., X reported, quoting Y",
+"Así lo advirtió X" (the statement before). The words found are resolved
+through the registry's aliases; descriptions ("the ministry", "la ONG",
+"he") through the sources the article named before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_EN_VERBS = (
+    r"said|says|say|told|tells|reported|reports|report|announced|announces|stated|states|"
+    r"added|adds|noted|notes|confirmed|confirms|warned|warns|stressed|estimated|estimates|"
+    r"recorded|records|documented|documents|claimed|claims|explained|insisted|revealed|"
+    r"indicated|declared|believes?|believed|suspects?|suspected|condemned|called|put the figure|"
+    r"put the toll|put the death toll|cited|quoted|saw|witnessed|counted|confirmed"
+)
+_ES_VERBS = (
+    r"dijo|dijeron|informó|informaron|informa|informan|indicó|indicaron|indica|señaló|"
+    r"señalaron|afirmó|afirmaron|aseguró|aseguraron|explicó|declaró|declararon|detalló|"
+    r"precisó|denunció|destacó|anunció|anunciaron|confirmó|confirmaron|reportó|reportaron|"
+    r"advirtió|agregó|añadió|estimó|estima|registró|documentó|contabilizó|apuntó|subrayó|"
+    r"vieron|constataron|dio cuenta de|dieron cuenta de|habían dado cuenta de|había dado cuenta de|"
+    r"ha confirmado|han confirmado|ha informado|han informado|ha detallado|ha señalado|"
+    r"han señalado|ha asegurado|ha indicado|han indicado|ha precisado|ha explicado|ha denunciado|"
+    r"ha advertido|ha registrado|ha documentado|citó|citaron"
+)
+_AUX = r"(?:(?:has|have|had|also|earlier|previously|now|later|ha|han|también)\s+)*"
+VERBS = {"en": _EN_VERBS, "es": _ES_VERBS}
+_VERB_RE = {
+    lang: re.compile(rf"(?<![\w-]){_AUX}(?P<verb>{v})(?![\w-])", re.I) for lang, v in VERBS.items()
+}
+_TIME = (
+    r"(?:\s+(?:on\s+|this\s+|last\s+|late\s+|early\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday|today|yesterday|tonight|earlier|later|in a statement|in a separate statement|"
+    r"on \w+ \d+|este \w+|el \w+ pasado|hoy|ayer|esta \w+|en un comunicado|en rueda de prensa"
+    r"|(?:night|morning|afternoon|evening)))*"
+)
+_ACCORDING = re.compile(
+    r"(?:\baccording to|\bsegún|\bde acuerdo (?:con|a)|\bconforme a|\ba decir de|\bciting|\bcitando(?: a)?)"
+    r"\s+(?P<who>[^,.;:()“”\"]+?)(?=\s*(?:[,.;:()“”\"]|$))",
+    re.I,
+)
+_QUOTED_AS = re.compile(
+    r"(?P<relay>[A-Z][^,.;]{1,80}?)\s+(?:cited|quoted)\s+(?P<who>[^,.;]+?)\s+as\s+(?:saying|stating)",
+)
+_TOLD = re.compile(
+    r"\b(?:told|said to|confirmed to|sent to)\s+(?P<relay>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})(?=[\s,])"
+    r"|\b(?:a|a la|al)\s+(?P<relay_es>Efe|EFE|AFP|la AFP|Reuters|AP|Europa Press|Xinhua|Anadolu|CNN)\b",
+)
+_SO_SAID = re.compile(r"^\s*(?:Así lo|So)\s+(?:" + _ES_VERBS + r"|said|reported)\s+(?P<who>.+)$", re.I)
+
+_LEAD = re.compile(
+    r"^(?:(?:since|on|in|at|after|following|meanwhile|however|earlier|later|citing|desde|en|"
+    r"el pasado|por su parte|asimismo|además|sin embargo|mientras tanto|tras|hasta ahora|"
+    r"por otro lado|this|last|on that day)\b[^,]*,(?:\s*\d{4},)?\s*)+",
+    re.I,
+)
+_STRIP_LEAD_WORDS = re.compile(
+    r"^(?:(?:reports|report|data|figures|a statement|the statement|statements|un comunicado|"
+    r"el comunicado|los datos|datos|un (?:primer )?balance|el balance|un informe|el informe)\s+"
+    r"(?:from|by|of|del|de la|de los|de las|de)\s+)",
+    re.I,
+)
+_TRAILING = re.compile(
+    r"\s+(?:in a (?:separate |brief )?statement|in a news conference|at a news conference|"
+    r"en (?:la |una |un )?(?:rueda|conferencia|comunicado|mensajes?|su cuenta).*|who\s.*|"
+    r"que\s.*|,?\s*aunque\s.*|desde\s.*|on\s+\w+day.*|en\s+\w+.*)$",
+    re.I,
+)
+_DETERMINER = re.compile(r"^(?:the|a|an|el|la|los|las|un|una|este|esta|ese|esa|this|that|its)\s+", re.I)
+_GENERIC = re.compile(
+    r"^(?:(?:the|this|that|el|la|los|las|este|esta|ese|esa|dicho|dicha)\s+)?"
+    r"(?:(?:[\w.-]+\s+){0,2})(?:ministry|ministerio|agency|agencia|organi[sz]ation|organización|"
+    r"group|grupo|ong|ngo|monitor|observatory|observatorio|official|officials|funcionario|"
+    r"funcionaria|spokesman|spokeswoman|portavoz|vocero|statement|comunicado|department|"
+    r"office|oficina|body|organismo|institución|entidad)$"
+    r"|^(?:he|she|they|it|él|ella|ellos)$",
+    re.I,
+)
+_SINGULAR_PRONOUN = re.compile(r"^(?:he|she|él|ella)$", re.I)
+_NOT_SUBJECT = re.compile(
+    r"\b(?:were|was|is|are|been|being|killed|died|fueron|murieron|fue|es|son|resultaron|"
+    r"han muerto|han|had|have|has)\b",
+    re.I,
+)
+
+
+@dataclass
+class KnownSource:
+    id: str
+    name: str
+    kind: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Attribution:
+    originator_text: str
+    originator: KnownSource | None = None
+    relays: list[dict] = field(default_factory=list)
+    verb: str = ""
+    inferred: str = ""  # "", "anaphora", "carried over", "so said"
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("’", "'").split()).casefold().strip(" .,'\"“”")
+
+
+class AliasIndex:
+    """Aliases to sources: whole-text matches, and matches inside a phrase
+    ("Palamu Superintendent of Police Reeshma Ramesan")."""
+
+    def __init__(self, sources: list[KnownSource]):
+        self.by_key: dict[str, KnownSource] = {}
+        for source in sources:
+            for alias in [source.name, *source.aliases]:
+                if alias:
+                    self.by_key.setdefault(normalise(alias), source)
+        keys = sorted(self.by_key, key=len, reverse=True)
+        self._inside = (
+            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
+            if keys
+            else None
+        )
+
+    def exact(self, text: str) -> KnownSource | None:
+        key = normalise(text)
+        hit = self.by_key.get(key)
+        if hit is None:
+            hit = self.by_key.get(normalise(_DETERMINER.sub("", text)))
+        return hit
+
+    def inside(self, text: str) -> KnownSource | None:
+        if self._inside is None:
+            return None
+        matches = list(self._inside.finditer(normalise(text)))
+        if not matches:
+            return None
+        best = max(matches, key=lambda m: (m.end(), len(m.group(0))))
+        return self.by_key[best.group(0)]
+
+
+def _clean_subject(text: str) -> str:
+    text = text.strip(" ,\"'“”‘’«»—–-")
+    text = _LEAD.sub("", text)
+    text = _STRIP_LEAD_WORDS.sub("", text)
+    text = _TRAILING.sub("", text)
+    # Apposition: "the governor, Enrique Alfaro" -> the name; "Rami Abdel
+    # Rahman, director of SOHR" -> the name.
+    parts = [p.strip() for p in re.split(r",\s*", text) if p.strip()]
+    if len(parts) > 1:
+        first, second = parts[0], parts[1]
+        first_descriptive = bool(_DETERMINER.match(first)) or first[:1].islower()
+        if first_descriptive and second[:1].isupper() and not _DETERMINER.match(second):
+            text = second
+        else:
+            text = first
+    text = re.sub(r"^(?:reportedly|also)\s+", "", text, flags=re.I)
+    text = re.sub(r"\s+(?:also|earlier|previously|now|later|también)$", "", text, flags=re.I)
+    return text.strip(" ,\"'“”‘’«»—–-")
+
+
+def _relays(sentence: str, speaker_end: int) -> list[str]:
+    out = []
+    for m in _TOLD.finditer(sentence):
+        relay = m.group("relay") or m.group("relay_es")
+        relay = re.sub(r"^la\s+", "", relay)
+        if relay.lower() in {"the", "a", "an"}:
+            continue
+        out.append(relay)
+    return out
+
+
+def find_attribution(sentence: str, lang: str) -> Attribution | None:
+    """The speaker named in one sentence, before resolution."""
+    text = sentence.rstrip(" .")
+    m = _QUOTED_AS.search(text)
+    if m:
+        return Attribution(
+            _clean_subject(m.group("who")),
+            relays=[{"text": _clean_subject(m.group("relay"))}],
+            verb="quoted as saying",
+        )
+    so = _SO_SAID.match(text)
+    if so:
+        who = _clean_subject(re.split(r",\s*(?:que|which|who)\b", so.group("who"))[0])
+        return Attribution(who, verb="so said", inferred="so said")
+    relays = [{"text": r} for r in _relays(text, 0)]
+    # "..., X said on Monday." / "..., informó X."
+    for verb_m in reversed(list(_VERB_RE[lang].finditer(text))):
+        verb = verb_m.group("verb").lower()
+        before = text[: verb_m.start()]
+        after = text[verb_m.end():]
+        comma = max(before.rfind(","), before.rfind("”"), before.rfind('"'), before.rfind("''"))
+        if lang == "en" and comma >= 0 and re.fullmatch(_TIME + r"\s*", after, re.I):
+            subject = before[comma + 1 :]
+            if 0 < len(subject.split()) <= 14 and not _NOT_SUBJECT.search(subject):
+                return Attribution(_clean_subject(subject), relays=relays, verb=verb)
+        if lang == "en" and comma >= 0 and re.match(r"\s*,\s*(?:quoting|citing)\s", after, re.I):
+            subject = before[comma + 1 :]
+            origin = re.sub(r"^\s*,\s*(?:quoting|citing)\s+", "", after)
+            return Attribution(
+                _clean_subject(origin), relays=[{"text": _clean_subject(subject)}, *relays], verb=verb
+            )
+        if (lang == "es" and comma >= 0 and before[comma + 1 :].strip() == "") or (
+            lang == "es" and re.search(r"(?:,|”|\")\s*(?:según\s+)?$", before)
+        ) or (lang == "en" and re.search(r"(?:,|”|\"|'')\s*$", before) and verb in {"said", "says", "added", "told"}):
+            # Inverted: ", informó X." / "”, said X."
+            rest = after
+            rest = re.sub(r"^\s*(?:a|a la|al|to)\s+(?:Efe|EFE|AFP|Reuters|AP|Xinhua|Anadolu|CNN|Europa Press)\b", "", rest)
+            rest = re.sub(r"^" + _TIME, "", rest, flags=re.I)
+            rest = re.sub(r"^\s*en\s+[^,]*?(?=\s(?:el|la|los|las)\s)", "", rest)
+            who = re.split(r",\s*(?:citando|citing|quoting|y agregó|aunque|que|and)\b", rest)[0]
+            origin = re.search(r"(?:citando|citing|quoting)\s+(?:a\s+)?(.+)$", rest)
+            who = _clean_subject(who)
+            if who and len(who.split()) <= 14:
+                if origin:
+                    inner = _clean_subject(re.sub(r"^(?:un comunicado|a statement)\s+(?:del?|from|by)\s+", "", origin.group(1)))
+                    return Attribution(inner, relays=[{"text": who}, *relays], verb=verb)
+                return Attribution(who, relays=relays, verb=verb)
+    # "X said (that) ..." near the start.
+    m = _VERB_RE[lang].search(text)
+    if m and m.start() > 0:
+        subject = text[: m.start()]
+        cleaned = _clean_subject(subject)
+        if (
+            cleaned
+            and len(cleaned.split()) <= 14
+            and not _NOT_SUBJECT.search(_LEAD.sub("", subject))
+            and not re.search(r"\d", cleaned)
+        ):
+            verb = m.group("verb").lower()
+            if verb in {"cited", "citó"}:
+                return None
+            return Attribution(cleaned, relays=relays, verb=verb)
+    m = _ACCORDING.search(text)
+    if m:
+        who = re.sub(r"^(?:informó|informaron|dijo|dijeron|indicó|reports? from|the data of|los datos del?|datos del?)\s+", "", m.group("who"), flags=re.I)
+        return Attribution(_clean_subject(who), relays=relays, verb=m.group(0).split()[0].lower())
+    return None
+
+
+def resolve(
+    attribution: Attribution, index: AliasIndex, history: list[Attribution]
+) -> Attribution:
+    """Resolve the words to a known source: the alias itself; else a
+    description of a source named before; else an alias inside the words."""
+    text = attribution.originator_text
+    hit = index.exact(text)
+    if (hit is None and _GENERIC.match(text)) or (
+        hit is None and _DETERMINER.match(text) and not index.exact(text)
+    ):
+        previous = _antecedent(text, history)
+        if previous is not None:
+            attribution.originator = previous.originator
+            attribution.inferred = attribution.inferred or "anaphora"
+            if previous.originator is None:
+                attribution.originator_text = previous.originator_text
+            return _resolve_relays(attribution, index)
+    if hit is None:
+        hit = index.inside(text)
+    attribution.originator = hit
+    return _resolve_relays(attribution, index)
+
+
+def _resolve_relays(attribution: Attribution, index: AliasIndex) -> Attribution:
+    for relay in attribution.relays:
+        source = index.exact(relay["text"]) or index.inside(relay["text"])
+        relay["source"] = source
+    return attribution
+
+
+def _antecedent(text: str, history: list[Attribution]) -> Attribution | None:
+    words = {w for w in re.findall(r"[\w.]+", normalise(_DETERMINER.sub("", text))) if len(w) > 1}
+    generic = bool(_GENERIC.match(text))
+    for previous in reversed(history):
+        if previous.inferred == "carried over":
+            continue
+        prev_text = normalise(previous.originator_text)
+        if previous.originator is not None:
+            prev_text += " " + " ".join(normalise(a) for a in previous.originator.aliases)
+            prev_text += " " + normalise(previous.originator.name)
+        prev_words = set(re.findall(r"[\w.]+", prev_text))
+        if _SINGULAR_PRONOUN.match(text):
+            last = previous.originator_text.split()[-1] if previous.originator_text else ""
+            if last.endswith("s") and last[:1].isupper() and len(previous.originator_text.split()) == 1:
+                continue
+            return previous
+        if words & prev_words:
+            return previous
+    if generic and history and not re.search(r"statement|comunicado", text, re.I):
+        for previous in reversed(history):
+            if previous.inferred != "carried over":
+                return previous
+    return None

@@ -1,0 +1,192 @@
+"""Counts in a sentence, read by the figure parser.
+
+Each number (digits, number words, vague plurals) anchors a candidate; the
+candidate takes the qualifier before it and up to eight words after it,
+stopping at punctuation, a conjunction or the next number, and the longest
+form that ``parse_figure_text`` reads wins. When the wording names no metric
+("28 civilians, including children, were killed"), the metric is taken from
+the words after the figure, then from those before it ("the toll of injured
+has risen to at least 40": before first after "rose to"), then from the
+figure it details ("33 killed, including six children").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from registry.figures.parser import (
+    _METRIC_WORDS,
+    _PHRASES,
+    FigureTextError,
+    ParsedFigure,
+    parse_figure_text,
+)
+
+_NUMBER_WORDS = {
+    "en": ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen", "dozens", "scores", "hundreds", "thousands", "millions", "several", "tens"],
+    "es": ["dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve", "diez", "once", "doce", "trece", "catorce", "quince", "dieciséis", "diecisiete", "dieciocho", "diecinueve", "veinte", "veintiuno", "veintidós", "veintitrés", "veinticuatro", "veinticinco", "veintiséis", "veintisiete", "veintiocho", "veintinueve", "treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa", "cien", "ciento", "doscientos", "trescientos", "cuatrocientos", "quinientos", "seiscientos", "setecientos", "ochocientos", "novecientos", "mil", "millón", "millones", "docena", "docenas", "decenas", "cientos", "centenares", "miles", "varios", "varias", "veintena", "centenar", "decena", "millar"],
+}
+_NUMBER_RE = {
+    lang: re.compile(
+        r"(?<![\w.,:/@-])(?:\d{1,3}(?:[,. ]\d{3})+|\d+)(?![\w%:/-]|[.,]\d)"
+        r"|(?<![\w-])(?:one more|una más|uno más|"
+        + "|".join(sorted(words, key=len, reverse=True))
+        + r")(?![\w-])",
+        re.I,
+    )
+    for lang, words in _NUMBER_WORDS.items()
+}
+# Words that may continue a number: "five hundred and seventy", "mil 571",
+# "hundreds of thousands", "treinta y cinco".
+_CONTINUE = re.compile(
+    r"^(?:\s+(?:and|y|of|de)\s+|\s+|-)(?=(?:\d|[a-záéíóú]+))", re.I
+)
+_STOP_WORDS = {
+    "en": {"and", "or", "while", "with", "after", "as", "when", "who", "which", "that",
+           "but", "since", "than", "following", "amid", "including", "among"},
+    "es": {"y", "e", "o", "mientras", "con", "tras", "cuando", "que", "quien", "pero",
+           "desde", "entre", "incluidos", "incluidas", "incluyendo", "aunque", "además"},
+}
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\"“”«»—–]|\s-\s|\.(?=\s|$)")
+_YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+_TOLL_BEFORE = re.compile(
+    r"(?:rose|risen|rise|rises|reached|reach|mounts|mounted|climbed|stands|stood|surged|"
+    r"past|at|to|subió|sube|subieron|ascendió|asciende|elevó|eleva|alcanzó|alcanza|"
+    r"llegó|llega|a|en|es|son|of|de)\s*$",
+    re.I,
+)
+_EXTRA_METRICS = {
+    "killed": ["toll", "death", "killing", "killings", "succumbing", "balance de víctimas", "víctimas mortales", "cifra de muertes",
+               "muertes", "muertos", "fallecidos", "succumbed", "lost their lives",
+               "lost his life", "perdieron la vida"],
+    "injured": ["heridos", "heridas", "lesionados", "lesionadas", "injured", "hurt"],
+}
+_ASIDE_BEFORE = re.compile(
+    r"(?:including|among them|among whom|of whom|incluidos|incluidas|inclidos|"
+    r"entre ellos|entre ellas|entre las cuales|entre los cuales|de ellos|de ellas)"
+    r"[\s,]*$|^[\s,]*(?:and|y|e)\s*$|^\s*,\s*$",
+    re.I,
+)
+_METRIC_TERMS = sorted(
+    [(term, metric) for metric, terms in _METRIC_WORDS.items() for term in terms]
+    + [(t, m) for m, terms in _EXTRA_METRICS.items() for t in terms],
+    key=lambda item: -len(item[0]),
+)
+_METRIC_RE = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(t) for t, _ in _METRIC_TERMS) + r")(?!\w)", re.I
+)
+_METRIC_OF = {t.lower(): m for t, m in _METRIC_TERMS}
+_QUALIFIER_BEFORE = {
+    lang: re.compile(
+        r"(?:(?<=\s)|^)(?:"
+        + "|".join(re.escape(p) for p, _ in phrases)
+        + (r"|otras|otros|los|las" if lang == "es" else r"|the")
+        + r")\s+$",
+        re.I,
+    )
+    for lang, phrases in _PHRASES.items()
+}
+
+
+@dataclass(frozen=True)
+class FoundFigure:
+    start: int
+    end: int
+    text: str
+    parsed: ParsedFigure
+    metric: str | None
+
+
+def _metric_in(text: str, last: bool = False) -> str | None:
+    matches = list(_METRIC_RE.finditer(text))
+    if not matches:
+        return None
+    m = matches[-1] if last else matches[0]
+    return _METRIC_OF.get(m.group(0).lower())
+
+
+def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
+    spans = []
+    for m in _NUMBER_RE[lang].finditer(sentence):
+        s, e = m.start(), m.end()
+        if any(a <= s < b for a, b in masked):
+            continue
+        if _YEAR.match(m.group(0)) and not re.match(
+            r"\s+(?:people|persons|personas|civilians|civiles)", sentence[e:], re.I
+        ):
+            continue
+        # "five hundred and seventy", "mil 571", "hundreds of thousands"
+        while True:
+            rest = sentence[e:]
+            c = _CONTINUE.match(rest)
+            if not c:
+                break
+            nxt = _NUMBER_RE[lang].match(rest, c.end())
+            if not nxt or nxt.start() != c.end():
+                break
+            joined = rest[: nxt.end()].strip().lower()
+            if re.search(r"^\d", nxt.group(0)) and not re.search(r"mil|thousand|million", sentence[s:e], re.I):
+                break
+            if joined.startswith(("and ", "y ")) and not re.search(
+                r"hundred|cient|mil|thousand", sentence[s:e], re.I
+            ) and not re.match(r"(?:treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa)$", sentence[s:e], re.I):
+                break
+            e = e + nxt.end()
+        if spans and s < spans[-1][1]:
+            continue
+        spans.append((s, e))
+    return spans
+
+
+def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> list[FoundFigure]:
+    anchors = _anchors(sentence, lang, masked)
+    out: list[FoundFigure] = []
+    for i, (s, e) in enumerate(anchors):
+        limit = anchors[i + 1][0] if i + 1 < len(anchors) else len(sentence)
+        for a, _b in masked:
+            if e <= a < limit:
+                limit = a
+        q = _QUALIFIER_BEFORE[lang].search(sentence[:s])
+        start = q.start() if q else s
+        tail = sentence[e:limit]
+        brk = _CLAUSE_BREAK.search(tail)
+        if brk:
+            tail = tail[: brk.start()]
+        words = list(re.finditer(r"\S+", tail))
+        cut = len(words)
+        for k, w in enumerate(words):
+            if w.group(0).lower() in _STOP_WORDS[lang] or k >= 8:
+                cut = k
+                break
+        parsed = None
+        for n in range(cut, -1, -1):
+            end = e + (words[n - 1].end() if n else 0)
+            candidate = sentence[start:end]
+            try:
+                parsed = parse_figure_text(candidate, lang)
+            except (FigureTextError, ValueError):
+                if start != s:
+                    try:
+                        parsed = parse_figure_text(sentence[s:end], lang)
+                        start = s
+                    except (FigureTextError, ValueError):
+                        continue
+                else:
+                    continue
+            break
+        if parsed is None:
+            continue
+        metric = parsed.metric
+        before_start = out[-1].end if out else 0
+        before = sentence[before_start:start]
+        after = sentence[end:limit]
+        if metric is None:
+            toll_first = bool(_TOLL_BEFORE.search(sentence[:start]))
+            forward = _metric_in(after)
+            backward = _metric_in(before, last=True)
+            metric = (backward or forward) if toll_first else (forward or backward)
+            if metric is None and out and _ASIDE_BEFORE.search(before):
+                metric = out[-1].metric
+        out.append(FoundFigure(start, end, sentence[start:end], parsed, metric))
+    return out
