@@ -105,7 +105,7 @@ def _originator_key(proposal, article: Article) -> str:
         return PUBLISHER
     if proposal.originator:
         return proposal.originator
-    words = normalise(proposal.originator_text)
+    words = normalise(proposal.refers_to or proposal.originator_text)
     for key, aliases in article.local_sources.items():
         for alias in aliases:
             if normalise(alias) == words:

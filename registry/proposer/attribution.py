@@ -106,6 +106,7 @@ class Attribution:
     relays: list[dict] = field(default_factory=list)
     verb: str = ""
     inferred: str = ""  # "", "anaphora", "carried over", "so said"
+    refers_to: str = ""  # the words of the source a description refers to
 
 
 def normalise(text: str) -> str:
@@ -261,7 +262,7 @@ def resolve(
             attribution.originator = previous.originator
             attribution.inferred = attribution.inferred or "anaphora"
             if previous.originator is None:
-                attribution.originator_text = previous.originator_text
+                attribution.refers_to = previous.refers_to or previous.originator_text
             return _resolve_relays(attribution, index)
     if hit is None:
         hit = index.inside(text)

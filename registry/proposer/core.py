@@ -46,6 +46,7 @@ class Proposal:
     kind: str
     language: str
     inferred: str = ""
+    refers_to: str = ""
     proposer_version: str = VERSION
     extra: dict = field(default_factory=dict)
 
@@ -160,7 +161,7 @@ def propose(
             if prev_att is not None and (figures or dates) and sentence.index_in_paragraph > 0:
                 found = attr.Attribution(
                     prev_att.originator_text, prev_att.originator, list(prev_att.relays),
-                    prev_att.verb, "carried over",
+                    prev_att.verb, "carried over", prev_att.refers_to,
                 )
         if not figures and not dates and found is None:
             continue
@@ -205,8 +206,11 @@ def _assign(proposal: Proposal, found: attr.Attribution | None, publisher) -> No
         proposal.originator_name = source.name if source else None
         proposal.originator_text = found.originator_text
         proposal.inferred = found.inferred
+        proposal.refers_to = found.refers_to
         proposal.suggested_source = (
-            None if source else {"name": found.originator_text, "attribution": found.verb}
+            None
+            if source
+            else {"name": found.refers_to or found.originator_text, "attribution": found.verb}
         )
         proposal.relays = [
             {

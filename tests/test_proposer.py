@@ -1,0 +1,129 @@
+"""The claim proposer: pure functions over a text and known sources."""
+
+import datetime as dt
+
+import pytest
+
+from registry.proposer import KnownSource, propose
+from registry.proposer.text import sentences
+from tests import proposer_eval
+
+SEED = (proposer_eval.DATA / "articles" / proposer_eval.SEED_FILE).read_text(encoding="utf-8")
+SOURCES = proposer_eval.registered_sources()
+PUBLISHER = KnownSource("publisher", "Publisher of the seed article")
+
+
+def seed_proposals():
+    return propose(SEED, "en", dt.date(2020, 6, 1), SOURCES, PUBLISHER, "month")
+
+
+def find(proposals, words):
+    hits = [p for p in proposals if words in p.quote]
+    assert hits, f"no proposal quotes {words!r}"
+    return hits[0]
+
+
+def figure(proposal, value):
+    return next(f for f in proposal.figures if f["value"] == value)
+
+
+@pytest.mark.parametrize("article", proposer_eval.load_articles(), ids=lambda a: a.name)
+def test_every_quote_is_verbatim_at_its_offsets(article):
+    for p in propose(article.text, article.language, article.published_on, SOURCES):
+        assert article.text[p.start : p.end] == p.quote
+        assert p.kind in {"casualty_figure", "event", "date", "quotation", "other"}
+        assert p.statement
+
+
+def test_seed_sohr_figures_resolved_through_aliases_and_descriptions():
+    proposals = seed_proposals()
+    eight = find(proposals, "at least eight soldiers")
+    assert eight.originator == "sohr"  # "According to this organization"
+    assert figure(eight, 8)["qualifier"] == "at_least"
+    assert figure(eight, 8)["metric"] == "killed"
+    agency = find(proposals, "The London-based agency")
+    assert agency.originator == "sohr"
+    assert {f["value"] for f in agency.figures} >= {4, 11}
+
+
+def test_seed_period_start_read_from_since():
+    p = find(seed_proposals(), "at least 570 regime soldiers")
+    assert p.originator == "sohr"
+    assert figure(p, 570)["period_start"] == "2019-03-24"
+    assert figure(p, 570)["low"] == 570 and figure(p, 570)["high"] is None
+    assert figure(p, 127)["metric"] == "killed"  # ", and 127 ..." details the list
+
+
+def test_seed_footer_and_headlines_yield_nothing():
+    proposals = seed_proposals()
+    assert not [p for p in proposals if "noticias" in p.quote or "anonimato" in p.quote]
+    assert not [p for p in proposals if p.quote.startswith("Daesh's shadow")]
+
+
+def test_seed_captions_dates_and_credit():
+    proposals = seed_proposals()
+    afp = find(proposals, "AFP/DELIL SOULEIMAN")
+    assert afp.originator == "afp"
+    assert any(f["date"] == "2020-06-07" and f["date_precision"] == "day" for f in afp.figures)
+    baghouz = find(proposals, "Baghouz")
+    assert baghouz.language == "es" and baghouz.inferred == "publisher"
+    assert any(f["date"] == "2019-03-05" for f in baghouz.figures)
+    idil = find(proposals, "Idil")
+    assert any(f["date"] == "2019-11-08" for f in idil.figures)
+
+
+def test_seed_unattributed_statement_goes_to_publisher():
+    p = find(seed_proposals(), "changed completely on October 25, 2019")
+    assert p.originator == "publisher"
+    assert any(f["date"] == "2019-10-25" for f in p.figures)
+
+
+def test_relative_dates_resolved_against_the_document_date():
+    text = "Police said on Sunday that 12 people were killed in the blast."
+    (p,) = propose(text, "en", dt.date(2024, 5, 8))  # a Wednesday
+    day = next(f for f in p.figures if f["kind"] == "date")
+    assert day["date"] == "2024-05-05" and day["date_precision"] == "day"
+    assert p.originator_text == "Police" and p.suggested_source["name"] == "Police"
+
+
+def test_relays_told_and_citing():
+    text = (
+        "Al menos 12 personas han muerto y 31 han resultado heridas en un atentado en Kabul, "
+        "informaron a Efe fuentes oficiales.\n"
+        "Al menos 20 personas murieron, indicó la agencia SANA, citando un comunicado del "
+        "Ministerio de Salud.\n"
+    )
+    first, second = propose(text, "es", None, SOURCES)
+    assert first.originator_text == "fuentes oficiales"
+    assert [r["source"] for r in first.relays] == ["efe"]
+    assert [(f["metric"], f["value"]) for f in first.figures] == [("killed", 12), ("injured", 31)]
+    assert second.originator_text == "Ministerio de Salud"
+    assert second.relays and "SANA" in second.relays[0]["text"]
+
+
+def test_cited_as_saying_and_quoting():
+    text = (
+        "State news agency Sana cited Hassan al-Ghabbash as saying another 37 people were "
+        "injured in the attacks.\n"
+    )
+    (p,) = propose(text, "en", None, SOURCES)
+    assert p.originator_text == "Hassan al-Ghabbash"
+    assert p.relays[0]["source"] == "sana"
+
+
+def test_other_language_alias_resolves():
+    text = "El Observatorio Sirio de Derechos Humanos informó que al menos 15 civiles murieron."
+    (p,) = propose(text, "es", None, SOURCES)
+    assert p.originator == "sohr"
+
+
+def test_no_sources_still_proposes():
+    (p,) = propose("The ministry said 40 people were wounded.", "en")
+    assert p.originator is None and p.originator_text == "The ministry"
+    assert p.figures[0]["metric"] == "injured"
+
+
+def test_sentence_splitting_keeps_abbreviations():
+    text = "A U.S. special forces command said 3 people died. Gen. Smith said more."
+    parts = [s.text for s in sentences(text, "en")]
+    assert parts == ["A U.S. special forces command said 3 people died.", "Gen. Smith said more."]
