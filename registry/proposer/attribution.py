@@ -75,7 +75,7 @@ _TRAILING = re.compile(
 )
 _DETERMINER = re.compile(r"^(?:the|a|an|el|la|los|las|un|una|este|esta|ese|esa|this|that|its)\s+", re.I)
 _GENERIC = re.compile(
-    r"^(?:(?:the|this|that|el|la|los|las|este|esta|ese|esa|dicho|dicha)\s+)?"
+    r"^(?:the|this|that|el|la|los|las|este|esta|ese|esa|dicho|dicha)\s+"
     r"(?:(?:[\w.-]+\s+){0,2})(?:ministry|ministerio|agency|agencia|organi[sz]ation|organización|"
     r"group|grupo|ong|ngo|monitor|observatory|observatorio|official|officials|funcionario|"
     r"funcionaria|spokesman|spokeswoman|portavoz|vocero|statement|comunicado|department|"
@@ -137,6 +137,14 @@ class AliasIndex:
             hit = self.by_key.get(normalise(_DETERMINER.sub("", text)))
         return hit
 
+    def containing(self, word: str) -> KnownSource | None:
+        """The one source some alias of which has this word ("Observatorio")."""
+        word = normalise(word)
+        if len(word) < 4:
+            return None
+        hits = {id(s): s for k, s in self.by_key.items() if word in k.split()}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
     def inside(self, text: str) -> KnownSource | None:
         if self._inside is None:
             return None
@@ -147,7 +155,11 @@ class AliasIndex:
         return self.by_key[best.group(0)]
 
 
+_DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'-]+,[^()]{0,40}\([^)]{1,30}\)\s*[—–-]+\s*")
+
+
 def _clean_subject(text: str) -> str:
+    text = _DATELINE.sub("", text.strip())
     text = text.strip(" ,\"'“”‘’«»—–-")
     text = _LEAD.sub("", text)
     text = _STRIP_LEAD_WORDS.sub("", text)
@@ -178,6 +190,25 @@ def _relays(sentence: str, speaker_end: int) -> list[str]:
     return out
 
 
+def _start_subject(text: str, lang: str) -> Attribution | None:
+    m = _VERB_RE[lang].search(text)
+    if not m or m.start() == 0:
+        return None
+    subject = text[: m.start()]
+    cleaned = _clean_subject(subject)
+    if (
+        cleaned
+        and len(cleaned.split()) <= 14
+        and not _NOT_SUBJECT.search(_LEAD.sub("", subject))
+        and not re.search(r"\d", cleaned)
+        and m.group("verb").lower() not in {"cited", "citó"}
+        and not re.search(r"[\"“”«»]|''|\bsegún\b|\baccording\b", subject, re.I)
+    ):
+        return Attribution(cleaned, relays=[{"text": r} for r in _relays(text, 0)],
+                           verb=m.group("verb").lower())
+    return None
+
+
 def find_attribution(sentence: str, lang: str) -> Attribution | None:
     """The speaker named in one sentence, before resolution."""
     text = sentence.rstrip(" .")
@@ -193,6 +224,13 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         who = _clean_subject(re.split(r",\s*(?:que|which|who)\b", so.group("who"))[0])
         return Attribution(who, verb="so said", inferred="so said")
     relays = [{"text": r} for r in _relays(text, 0)]
+    if lang == "es":
+        first = _VERB_RE[lang].search(text)
+        if first and len(text[: first.start()].split()) <= 16:
+            start = _start_subject(text, lang)
+            if start is not None:
+                start.relays = relays
+                return start
     # "..., X said on Monday." / "..., informó X."
     for verb_m in reversed(list(_VERB_RE[lang].finditer(text))):
         verb = verb_m.group("verb").lower()
@@ -202,6 +240,10 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         if lang == "en" and comma >= 0 and re.fullmatch(_TIME + r"\s*", after, re.I):
             subject = before[comma + 1 :]
             if 0 < len(subject.split()) <= 14 and not _NOT_SUBJECT.search(subject):
+                inner = _start_subject(before[:comma], lang)
+                if inner is not None:
+                    inner.relays = [{"text": _clean_subject(subject)}, *relays]
+                    return inner
                 return Attribution(_clean_subject(subject), relays=relays, verb=verb)
         if lang == "en" and comma >= 0 and re.match(r"\s*,\s*(?:quoting|citing)\s", after, re.I):
             subject = before[comma + 1 :]
@@ -264,6 +306,10 @@ def resolve(
             if previous.originator is None:
                 attribution.refers_to = previous.refers_to or previous.originator_text
             return _resolve_relays(attribution, index)
+    bare = _DETERMINER.sub("", text).split()
+    last = bare[-1] if len(bare) == 1 else ""
+    if hit is None and last[:1].isupper():
+        hit = index.containing(last)
     if hit is None:
         hit = index.inside(text)
     attribution.originator = hit
@@ -295,7 +341,12 @@ def _antecedent(text: str, history: list[Attribution]) -> Attribution | None:
             return previous
         if words & prev_words:
             return previous
-    if generic and history and not re.search(r"statement|comunicado", text, re.I):
+    if generic and history and re.fullmatch(
+        r"(?:the|this|that|el|la|esta|este)\s+(?:organi[sz]ation|organización|ong|ngo|group|grupo|"
+        r"funcionario|funcionaria|official|monitor)|he|she|él|ella",
+        text.strip(),
+        re.I,
+    ):
         for previous in reversed(history):
             if previous.inferred != "carried over":
                 return previous

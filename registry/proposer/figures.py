@@ -57,15 +57,20 @@ _TOLL_BEFORE = re.compile(
     re.I,
 )
 _EXTRA_METRICS = {
-    "killed": ["toll", "death", "killing", "killings", "succumbing", "balance de víctimas", "víctimas mortales", "cifra de muertes",
+    "killed": ["toll", "death", "killing", "killings", "succumbing", "succumbed", "cuerpos", "balance de víctimas", "víctimas mortales", "cifra de muertes",
                "muertes", "muertos", "fallecidos", "succumbed", "lost their lives",
                "lost his life", "perdieron la vida"],
-    "injured": ["heridos", "heridas", "lesionados", "lesionadas", "injured", "hurt"],
+    "injured": ["injuring", "hiriendo", "heridos", "heridas", "lesionados", "lesionadas", "injured", "hurt"],
 }
 _ASIDE_BEFORE = re.compile(
     r"(?:including|among them|among whom|of whom|incluidos|incluidas|inclidos|"
     r"entre ellos|entre ellas|entre las cuales|entre los cuales|de ellos|de ellas)"
     r"[\s,]*$|^[\s,]*(?:and|y|e)\s*$|^\s*,\s*$",
+    re.I,
+)
+_ASIDE_AFTER = re.compile(
+    r"^\s*[,(—–-]*\s*(?:including|among them|incluid[oa]s|inclidos|entre ell[oa]s|"
+    r"entre l[oa]s cuales)\b",
     re.I,
 )
 _METRIC_TERMS = sorted(
@@ -74,7 +79,7 @@ _METRIC_TERMS = sorted(
     key=lambda item: -len(item[0]),
 )
 _METRIC_RE = re.compile(
-    r"(?<!\w)(?:" + "|".join(re.escape(t) for t, _ in _METRIC_TERMS) + r")(?!\w)", re.I
+    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t, _ in _METRIC_TERMS) + r")(?![\w-])", re.I
 )
 _METRIC_OF = {t.lower(): m for t, m in _METRIC_TERMS}
 _QUALIFIER_BEFORE = {
@@ -178,6 +183,11 @@ def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> lis
         if parsed is None:
             continue
         metric = parsed.metric
+        if re.search(r"succumb", sentence[start:end], re.I):
+            metric = "killed"
+        immediate = _metric_in(" ".join(sentence[:start].split()[-2:]), last=True)
+        if immediate and re.search(r"(?:ed|ing|ando|endo)$", sentence[:start].split()[-1] if sentence[:start].split() else ""):
+            metric = immediate
         before_start = out[-1].end if out else 0
         before = sentence[before_start:start]
         after = sentence[end:limit]
@@ -185,8 +195,17 @@ def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> lis
             toll_first = bool(_TOLL_BEFORE.search(sentence[:start]))
             forward = _metric_in(after)
             backward = _metric_in(before, last=True)
+            if forward is None and _ASIDE_AFTER.match(after):
+                forward = _metric_in(sentence[end : end + 160])
             metric = (backward or forward) if toll_first else (forward or backward)
             if metric is None and out and _ASIDE_BEFORE.search(before):
                 metric = out[-1].metric
         out.append(FoundFigure(start, end, sentence[start:end], parsed, metric))
+    # "nine people from one family and seven members ... were killed"
+    for i in range(len(out) - 2, -1, -1):
+        if out[i].metric is None and out[i + 1].metric and re.fullmatch(
+            r"[^,.;]*\b(?:and|y|e)\s*", sentence[out[i].end : out[i + 1].start]
+        ):
+            f = out[i]
+            out[i] = FoundFigure(f.start, f.end, f.text, f.parsed, out[i + 1].metric)
     return out

@@ -94,7 +94,7 @@ def read_url(url: str) -> ReadDocument:
         raise IntakeError(f"{url}: only http and https addresses are fetched")
     request = urllib.request.Request(url, headers={"User-Agent": "factcheck-registry intake"})
     try:
-        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:
             raw = response.read(MAX_BYTES + 1)
             charset = response.headers.get_content_charset() or "utf-8"
             content_type = response.headers.get_content_type()
