@@ -33,7 +33,7 @@ from registry.choices import (
     SourceKind,
     Stance,
 )
-from registry.figures import intervals
+from registry.figures import intervals, vocabulary
 
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
 
@@ -497,6 +497,25 @@ class CitationRelay(models.Model):
         return f"{self.position}. {self.source}"
 
 
+def quantity_key_of(
+    *, kind, event_public_id, metric, subject, period_start, period_end
+) -> str:
+    """What a figure measures, as one hash: figures with the same key are
+    about the same quantity."""
+    parts = [
+        kind,
+        event_public_id,
+        " ".join(metric.split()).casefold(),
+        # "civiles" and "civilians" are one quantity.
+        vocabulary.canonical_subject(subject).casefold(),
+        str(period_start or ""),
+        # The as-of date stays out: a toll counted as of two dates is one
+        # quantity, so both land in one check.
+        str(period_end or ""),
+    ]
+    return text_hash("\x1f".join(parts))
+
+
 class Figure(models.Model):
     """A quantity or a date inside a claim, as stated and as an interval."""
 
@@ -504,7 +523,12 @@ class Figure(models.Model):
     kind = models.CharField(
         max_length=10, choices=FigureKind.choices, default=FigureKind.QUANTITY
     )
-    metric = models.CharField(max_length=60, help_text="killed, injured, died_on, ...")
+    metric = models.CharField(
+        max_length=60,
+        choices=vocabulary.METRIC_CHOICES,
+        help_text="From the shared vocabulary; an alias (dead, heridos, ...) "
+        "is stored as its term.",
+    )
     subject = models.CharField(
         max_length=300, help_text="Who or what is counted or dated."
     )
@@ -523,6 +547,21 @@ class Figure(models.Model):
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)
     as_of = models.DateField(null=True, blank=True)
+    as_of_time = models.TimeField(
+        null=True,
+        blank=True,
+        help_text="Time of day of the as-of date, when a toll is revised "
+        "within a day (orders one originator's figures).",
+    )
+    revises = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="revised_by",
+        help_text="The same originator's earlier figure this one replaces, "
+        "when the order is known only from the wording ('rose to', 'new toll').",
+    )
     # Dates
     date_value = models.DateField(null=True, blank=True)
     date_precision = models.CharField(
@@ -586,6 +625,13 @@ class Figure(models.Model):
                 | Q(period_start__lte=F("period_end")),
                 name="figure_period_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(metric__in=[t.code for t in vocabulary.METRICS]),
+                name="figure_metric_in_vocabulary",
+            ),
+            models.CheckConstraint(
+                condition=~Q(revises=F("pk")), name="figure_not_own_revision"
+            ),
         ]
         indexes = [
             models.Index(fields=["claim", "metric"]),
@@ -610,7 +656,13 @@ class Figure(models.Model):
         return intervals.Interval(self.low, self.high)
 
     def derive_interval(self) -> None:
-        """Recompute the stored interval from the figure as stated."""
+        """Recompute the stored interval from the figure as stated, and store
+        the metric as its vocabulary term."""
+        try:
+            term = vocabulary.metric_term(self.metric)
+        except vocabulary.UnknownTerm as exc:
+            raise ValidationError({"metric": str(exc)}) from exc
+        self.metric = term.code
         try:
             if self.kind == FigureKind.DATE:
                 if self.date_value is None or not self.date_precision:
@@ -636,17 +688,14 @@ class Figure(models.Model):
         # The event's public id, not its row id, so that a key survives an
         # export and import into another database unchanged.
         event = self.claim.event if self.claim_id else None
-        parts = [
-            self.kind,
-            event.public_id if event is not None else "",
-            " ".join(self.metric.split()).casefold(),
-            " ".join(self.subject.split()).casefold(),
-            str(self.period_start or ""),
-            # The as-of date stays out: a cumulative toll counted as of two
-            # dates is one quantity, so both land in one conflict check.
-            str(self.period_end or ""),
-        ]
-        return text_hash("\x1f".join(parts))
+        return quantity_key_of(
+            kind=self.kind,
+            event_public_id=event.public_id if event is not None else "",
+            metric=self.metric,
+            subject=self.subject,
+            period_start=self.period_start,
+            period_end=self.period_end,
+        )
 
     def clean(self):
         self.derive_interval()
@@ -662,6 +711,7 @@ class Figure(models.Model):
                 "date_earliest",
                 "date_latest",
                 "quantity_key",
+                "metric",
             }
         super().save(*args, **kwargs)
 

@@ -176,3 +176,14 @@ def test_documentation_quotes_the_rule_table():
         Path(__file__).resolve().parent.parent / "docs" / "conflicts-and-confidence.md"
     )
     assert confidence_rule_table() in doc.read_text(encoding="utf-8")
+
+
+def test_documentation_quotes_the_qualifier_table():
+    from pathlib import Path
+
+    from registry.figures.rules import qualifier_table
+
+    doc = (
+        Path(__file__).resolve().parent.parent / "docs" / "conflicts-and-confidence.md"
+    )
+    assert qualifier_table() in doc.read_text(encoding="utf-8")

@@ -12,7 +12,6 @@ from django.db.models.deletion import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
 from registry.choices import ConflictAction, ConflictStatus
-from registry.figures import rules
 from registry.models import Claim, Conflict, ConflictDecision, Figure
 from registry.services import conflicts
 from tests.factories import (
@@ -33,9 +32,11 @@ def reviewer():
     return type(user).objects.get(pk=user.pk)  # fresh permission cache
 
 
-def figure(event, state="in_review", grade="B", **kwargs):
+def figure(event, state="in_review", grade="B", originator=None, **kwargs):
     claim = ClaimFactory(event=event, state=state, confidence=3)
-    CitationFactory(claim=claim, originator=SourceFactory(reliability=grade))
+    CitationFactory(
+        claim=claim, originator=originator or SourceFactory(reliability=grade)
+    )
     made = FigureFactory(claim=claim, **kwargs)
     conflicts.conflicts_refresh_for_figure(figure=made)
     return made
@@ -223,35 +224,75 @@ def test_losing_the_preferred_figure_reopens():
     assert "no longer takes part" in reopened.rationale
 
 
-def test_cumulative_toll_that_goes_down_is_a_conflict():
+def test_a_lower_toll_from_another_source_on_a_later_date_is_no_conflict():
+    # Different originators counting at different times do not contradict
+    # one another (the cumulative rule used to mix sources).
     event = EventFactory()
     start = dt.date(2019, 3, 24)
-    figure(
-        event,
-        qualifier="at_least",
-        value=570,
-        period_start=start,
-        as_of=dt.date(2020, 5, 1),
+    for value, day in ((570, 1), (600, 2), (500, 3)):
+        figure(
+            event,
+            qualifier="at_least",
+            value=value,
+            period_start=start,
+            as_of=dt.date(2020, 5, day),
+        )
+    assert not Conflict.objects.exists()
+
+
+def test_a_source_revising_its_own_toll_is_no_conflict_and_the_revision_counts():
+    # A monitor says 30 in the morning and "at least 41" in the evening (its
+    # new toll); a ministry says 35 that day.
+    event = EventFactory()
+    monitor = SourceFactory(name="Monitor", reliability="B")
+    day = dt.date(2024, 5, 1)
+    morning = figure(
+        event, originator=monitor, qualifier="exactly", value=30, as_of=day,
+        as_of_time=dt.time(9, 0),
     )
-    figure(
-        event,
-        qualifier="at_least",
-        value=600,
-        period_start=start,
-        as_of=dt.date(2020, 6, 1),
+    assert not Conflict.objects.exists()
+    evening = figure(
+        event, originator=monitor, qualifier="at_least", value=41, as_of=day,
+        as_of_time=dt.time(20, 0),
     )
-    assert not Conflict.objects.exists()  # a growing toll is no conflict
-    figure(
-        event,
-        qualifier="at_least",
-        value=500,
-        period_start=start,
-        as_of=dt.date(2020, 7, 1),
-    )
+    assert not Conflict.objects.exists()  # a revision, not a disagreement
+    ministry = figure(event, grade="B", qualifier="exactly", value=35, as_of=day)
     conflict = the_conflict()
-    assert conflict.figures.count() == 3
-    reasons = [d.reason for d in rules.find_disagreements(conflict.figures.all())]
-    assert len(reasons) == 2 and all("lower than as of" in r for r in reasons)
+    # The outdated morning figure takes no part; 41+ and 35 disagree.
+    assert set(conflict.figures.all()) == {evening, ministry}
+    result = conflicts.quantity_range(quantity_key=morning.quantity_key)
+    assert (result.low, result.best, result.high) == (35, 35, 35)
+    best = conflicts.quantity_range(quantity_key=morning.quantity_key, rule="best")
+    assert (best.low, best.high) == (35, None)
+
+
+def test_an_explicit_revises_link_orders_undated_figures():
+    event = EventFactory()
+    monitor = SourceFactory(name="Monitor", reliability="B")
+    earlier = figure(event, originator=monitor, qualifier="exactly", value=30)
+    later = figure(
+        event, originator=monitor, qualifier="exactly", value=41, revises=earlier
+    )
+    assert not Conflict.objects.exists()
+    result = conflicts.quantity_range(quantity_key=later.quantity_key)
+    assert (result.low, result.figure_ids) == (41, (later.pk,))
+
+
+def test_ranges_read_each_qualifier_as_its_source_worded_it():
+    event = EventFactory()
+    up_to = figure(event, qualifier="at_most", value=16, grade="B")
+    result = conflicts.quantity_range(quantity_key=up_to.quantity_key)
+    # An upper bound alone reports no lowest count: never a conservative 0.
+    assert (result.low, result.best, result.high) == (None, None, None)
+    assert result.excluded == ((up_to.pk, "an upper bound only: it reports no lowest count"),)
+    about = figure(event, qualifier="about", value=40, grade="B", as_of=None)
+    weak = figure(event, qualifier="exactly", value=3, grade="D")
+    result = conflicts.quantity_range(quantity_key=up_to.quantity_key)
+    assert (result.low, result.best, result.high) == (40, 40, 40)  # not 36
+    assert dict(result.excluded)[weak.pk] == "its sources are graded D, not A-C"
+    best = conflicts.quantity_range(quantity_key=about.quantity_key, rule="best")
+    assert (best.low, best.high) == (40, 40)
+    assert weak.pk in dict(best.excluded)
 
 
 def test_undated_figure_is_not_compared_with_dated_ones():

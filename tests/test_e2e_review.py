@@ -112,7 +112,7 @@ def test_editor_records_and_submits_reviewer_approves_in_a_browser(
     choose(editor_page, "id_citations-0-document", document.title)
     choose(editor_page, "id_citations-0-originator", "Syrian Observatory")
     editor_page.fill("#id_citations-0-quote", "at least eight soldiers")
-    editor_page.fill("#id_figures-0-metric", "killed")
+    editor_page.select_option("#id_figures-0-metric", "killed")
     editor_page.fill("#id_figures-0-subject", "soldiers")
     editor_page.select_option("#id_figures-0-qualifier", "at_least")
     editor_page.fill("#id_figures-0-value", "8")

@@ -8,6 +8,7 @@ with the stored projection equal to a rebuild from scratch.
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from registry import services
@@ -237,3 +238,90 @@ def test_rebuild_reproduces_what_the_services_wrote(editor, reviewer, event):
     # Timestamps aside (a rebuild cannot know when a neighbour changed a
     # document), the rebuild says exactly what the services wrote.
     assert without_times(get("/api/v1/claims/").json()) == without_times(before)
+
+
+def test_a_revised_toll_shows_its_revision_and_counts_nowhere(
+    editor, reviewer, event
+):
+    import datetime as dt
+
+    monitor = SourceFactory(name="Observatory", reliability="B")
+    morning = draft(editor, event=event, value=30, originator=monitor)
+    evening = draft(
+        editor, event=event, value=41, qualifier="at_least", originator=monitor
+    )
+    for claim, hour in ((morning, 9), (evening, 20)):
+        figure = claim.figures.get()
+        figure.as_of, figure.as_of_time = dt.date(2024, 5, 1), dt.time(hour)
+        services.figure_save(figure=figure, actor=editor)
+        publish(claim, editor, reviewer)
+    ministry = draft(
+        editor, event=event, value=35,
+        originator=SourceFactory(name="Ministry", reliability="B"),
+    )
+    figure = ministry.figures.get()
+    figure.as_of = dt.date(2024, 5, 1)
+    services.figure_save(figure=figure, actor=editor)
+    publish(ministry, editor, reviewer)
+
+    old = claim_json(morning)["figures"][0]
+    assert old["revised_by"]["claim"] == evening.public_id
+    assert old["conflicts"] == []
+    new = claim_json(evening)["figures"][0]
+    assert new["revises"]["claim"] == morning.public_id
+    [shown] = public_conflicts()
+    assert {f["claim"] for f in shown["figures"]} == {
+        evening.public_id,
+        ministry.public_id,
+    }
+    conservative = new["ranges"]["conservative"]
+    assert (conservative["low"], conservative["best"]) == (35, 35)
+    assert {e["claim"] for e in conservative["excluded"]} == {morning.public_id}
+    assert "revised" in conservative["excluded"][0]["reason"]
+
+
+def test_metric_aliases_are_one_quantity_and_unknown_metrics_are_refused(
+    editor, event
+):
+    from registry.models import Figure
+
+    a = draft(editor, event=event, metric="muertos", subject="civiles")
+    b = draft(editor, event=event, metric="dead", subject="Civilians")
+    fa, fb = a.figures.get(), b.figures.get()
+    assert (fa.metric, fb.metric) == ("killed", "killed")
+    assert fa.quantity_key == fb.quantity_key
+    with pytest.raises(ValidationError, match="unknown metric 'casualtees'"):
+        services.figure_save(
+            figure=Figure(
+                claim=a, metric="casualtees", subject="x", qualifier="exactly",
+                value=1,
+            ),
+            actor=editor,
+        )
+
+
+def test_a_part_larger_than_its_whole_is_flagged_on_both(editor, reviewer, event):
+    people = published(editor, reviewer, event=event, value=3, subject="people")
+    children = published(editor, reviewer, event=event, value=4, subject="niños")
+
+    for claim in (people, children):
+        [flag] = claim_json(claim)["figures"][0]["inconsistencies"]
+        assert flag["part"]["claim"] == children.public_id
+        assert flag["whole"]["claim"] == people.public_id
+        assert "more than" in flag["reason"]
+    assert public_conflicts() == []  # other quantities: not a conflict
+
+
+def test_no_vocabulary_word_names_two_terms():
+    from registry.figures import vocabulary
+
+    seen = {}
+    for term in vocabulary.METRICS:
+        for word in (term.code, *term.aliases):
+            key = vocabulary.normalise(word)
+            assert seen.setdefault(key, term.code) == term.code, word
+    seen = {}
+    for code, _parent, words in vocabulary.SUBJECTS:
+        for word in (code, *words):
+            key = vocabulary.normalise(word)
+            assert seen.setdefault(key, code) == code, word

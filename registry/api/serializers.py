@@ -114,6 +114,25 @@ class OtherFigureSerializer(serializers.Serializer):
     sources = SourceRefSerializer(many=True, help_text="Originators of that claim.")
 
 
+class FigureMentionSerializer(serializers.Serializer):
+    claim = serializers.CharField(help_text="Public id of the claim stating it.")
+    claim_url = serializers.URLField()
+    stated = serializers.CharField(help_text="The figure as the source worded it.")
+    as_of = serializers.DateField(allow_null=True)
+
+
+class ExcludedFigureSerializer(FigureMentionSerializer):
+    reason = serializers.CharField(help_text="Why the rule left it out.")
+
+
+class InconsistencySerializer(serializers.Serializer):
+    part = FigureMentionSerializer(help_text="The figure about the part.")
+    part_subject = serializers.CharField(help_text="e.g. children")
+    whole = FigureMentionSerializer(help_text="The figure about its whole.")
+    whole_subject = serializers.CharField(help_text="e.g. people")
+    reason = serializers.CharField()
+
+
 class RangeSerializer(serializers.Serializer):
     rule = serializers.CharField(help_text="The rule's name (see docs/).")
     low = serializers.JSONField(
@@ -125,6 +144,9 @@ class RangeSerializer(serializers.Serializer):
     )
     as_of = serializers.DateField(allow_null=True)
     note = serializers.CharField(help_text="What the rule could not use, if any.")
+    excluded = ExcludedFigureSerializer(
+        many=True, help_text="Published figures the rule left out, and why."
+    )
 
 
 class RangesSerializer(serializers.Serializer):
@@ -169,8 +191,19 @@ class FigureSerializer(serializers.Serializer):
     period_start = serializers.DateField(allow_null=True)
     period_end = serializers.DateField(allow_null=True)
     as_of = serializers.DateField(allow_null=True)
+    as_of_time = serializers.TimeField(
+        allow_null=True, help_text="Time of day of the as-of date, when given."
+    )
     interval = IntervalSerializer(
         allow_null=True, help_text="The values the figure allows."
+    )
+    revised_by = FigureMentionSerializer(
+        allow_null=True,
+        help_text="The same originator's later figure that replaces this one: "
+        "a revised figure stays visible but counts nowhere.",
+    )
+    revises = FigureMentionSerializer(
+        allow_null=True, help_text="The same originator's earlier figure it replaces."
     )
     consensus_interval = IntervalSerializer(
         allow_null=True,
@@ -182,6 +215,12 @@ class FigureSerializer(serializers.Serializer):
         allow_null=True,
         help_text="The quantity's derived ranges, from current published "
         "figures; null when the quantity has none.",
+    )
+    inconsistencies = InconsistencySerializer(
+        many=True,
+        help_text="Published figures about a part larger than a published "
+        "figure about its whole (same event, metric, period and date), or "
+        "the other way: flagged beside conflicts.",
     )
     conflicts = FigureConflictSerializer(many=True)
 

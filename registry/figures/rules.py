@@ -5,11 +5,17 @@ derived ranges. Pure functions over figure-like objects (``pk``, ``kind``,
 ``value_high``, ``date_value``); the conflict service, the public
 projection, the admin and the pictures all call these, never their own.
 
-- **Disagreement**: two figures with the same as-of date (or both without
-  one) whose intervals do not overlap; or, for counts of one series (same
-  start, different as-of dates), a later as-of date whose lower bound is
-  smaller than an earlier one's (a cumulative toll does not go down).
-  Figures without an as-of date are not compared with dated ones.
+- **Revisions**: figures of one quantity from the same originator form that
+  originator's timeline, ordered by as-of date and time, or by an explicit
+  ``revises`` link when the order is only known from the wording ("earlier
+  toll", "rose to"). The latest is the originator's current figure; earlier
+  ones stay visible but are *revised*: they never disagree with anything and
+  never count in consensus or ranges (``current_figures``).
+- **Disagreement**: two current figures with the same as-of date (or both
+  without one) whose intervals do not overlap. Figures of other dates are
+  not compared: different originators counting at different times do not
+  contradict one another, and one originator's later figure revises its
+  earlier one.
 - **Consensus**: the intersection of the largest set of figures that all
   overlap, when that set is unique and has two or more figures (see
   ``intervals.consensus``); for a cumulative series, among the figures of
@@ -49,31 +55,103 @@ def series_group(figure) -> dt.date | None:
     return figure.as_of if figure.kind == FigureKind.QUANTITY else None
 
 
+def _when(figure) -> tuple | None:
+    """When a figure was true: its as-of date and time of day, if known."""
+    if figure.as_of is None:
+        return None
+    return (figure.as_of, getattr(figure, "as_of_time", None) or dt.time.min)
+
+
+def revisions(figures: Sequence, originators: dict) -> dict:
+    """Each revised figure's pk -> the figure that revises it (its next one).
+
+    ``originators`` maps a figure's pk to the set of its asserting
+    originators; figures that share one are one originator's timeline.
+    """
+    figures = list(figures)
+    by_pk = {f.pk: f for f in figures}
+    revised: dict = {}
+    linked = set()
+    for figure in figures:
+        target = getattr(figure, "revises_id", None)
+        if target in by_pk and target != figure.pk:
+            revised[target] = figure
+            linked.add(frozenset((target, figure.pk)))
+    for a in figures:
+        if a.pk in revised:
+            continue
+        when_a = _when(a)
+        if when_a is None:
+            continue
+        later = [
+            b
+            for b in figures
+            if b.pk != a.pk
+            and frozenset((a.pk, b.pk)) not in linked
+            and originators.get(a.pk, frozenset()) & originators.get(b.pk, frozenset())
+            and _when(b) is not None
+            and _when(b) > when_a
+        ]
+        if later:
+            revised[a.pk] = min(later, key=lambda b: (_when(b), b.pk))
+    return revised
+
+
+def originators_of(figures: Iterable) -> dict:
+    """Each figure's asserting originators, from its claim's citations
+    (prefetched): figures that share one are that originator's timeline."""
+    return {
+        f.pk: frozenset(
+            c.originator_id for c in f.claim.citations.all() if c.stance == "asserts"
+        )
+        for f in figures
+    }
+
+
+def current_figures(figures: Sequence, originators: dict) -> list:
+    """The figures no later figure of the same originator revises."""
+    revised = revisions(figures, originators)
+    return [f for f in figures if f.pk not in revised]
+
+
 def find_disagreements(figures: Iterable) -> list[Disagreement]:
-    """Every pair of figures of one quantity that cannot both be right."""
+    """Every pair of current figures of one quantity that cannot both be right
+    (pass ``current_figures(...)``: a revision never disagrees)."""
     figures = [f for f in figures if f.interval is not None]
     found = []
     for i, a in enumerate(figures):
         for b in figures[i + 1 :]:
-            ga, gb = series_group(a), series_group(b)
-            if ga == gb:
-                if not a.interval.overlaps(b.interval):
-                    found.append(
-                        Disagreement(
-                            a, b, f"{a.interval} and {b.interval} do not overlap"
-                        )
+            if series_group(a) == series_group(b) and not a.interval.overlaps(
+                b.interval
+            ):
+                found.append(
+                    Disagreement(a, b, f"{a.interval} and {b.interval} do not overlap")
+                )
+    return found
+
+
+def parts_exceeding_wholes(parts: Iterable, wholes: Iterable) -> list[Disagreement]:
+    """Pairs where a figure about a part (children) is larger than a figure
+    about its whole (civilians, people) of the same date: an inconsistency,
+    flagged beside conflicts. Pass current figures."""
+    found = []
+    for part in parts:
+        for whole in wholes:
+            if (
+                part.interval is not None
+                and whole.interval is not None
+                and whole.interval.high is not None
+                and series_group(part) == series_group(whole)
+                and part.interval.low > whole.interval.high
+            ):
+                found.append(
+                    Disagreement(
+                        part,
+                        whole,
+                        f"{part.interval} about a part is more than "
+                        f"{whole.interval} about the whole",
                     )
-            elif ga is not None and gb is not None:
-                earlier, later = (a, b) if ga < gb else (b, a)
-                if later.interval.low < earlier.interval.low:
-                    found.append(
-                        Disagreement(
-                            earlier,
-                            later,
-                            f"the toll as of {later.as_of} ({later.interval}) is "
-                            f"lower than as of {earlier.as_of} ({earlier.interval})",
-                        )
-                    )
+                )
     return found
 
 
@@ -159,19 +237,72 @@ RELIABLE_GRADES = frozenset("ABC")
 
 RANGE_RULES = {
     "conservative": (
-        "Conservative (as ACLED codes fatalities): the lowest lower bound among "
-        "figures whose originators include a source graded A-C; low, best and "
-        "high are that one number."
+        "Conservative (as ACLED codes fatalities): the lowest count a current "
+        "figure from a source graded A-C reports (see the qualifier table); "
+        "figures that only give an upper bound are left out, and so are "
+        "sources graded D-F; low, best and high are that one number."
     ),
     "best": (
         "Best estimate with low and high (as UCDP GED publishes best, low, high), "
-        "over figures from sources graded A-C (all figures when there are none): "
-        "low is the lowest lower bound, high the highest upper bound (open when "
-        "any figure is open); best is the preferred figure of a settled conflict, "
-        "else the lower bound of the consensus interval, else the stated value of "
-        "the figure from the best-graded originator (the lowest on a tie)."
+        "over current figures from sources graded A-C (all figures when there "
+        "are none): low is the lowest low, high the highest high (open when any "
+        "figure is open), each read from the qualifier table; best is the "
+        "preferred figure of a settled conflict, else the lower bound of the "
+        "consensus interval, else the best value of the figure from the "
+        "best-graded originator (the lowest on a tie)."
     ),
 }
+
+# What each qualifier contributes to a range: (low, best, high), as counts.
+# None: the wording says nothing about that end. A test keeps the table in
+# docs/conflicts-and-confidence.md in step with this one.
+QUALIFIER_TABLE = (
+    ("exactly N", "N", "N", "N"),
+    ("at least N", "N", "N", "open"),
+    ("more than N", "N + 1", "N + 1", "open"),
+    ("about N", "N", "N", "N"),
+    ("between A and B", "A", "(A + B) / 2, rounded down", "B"),
+    ("at most N, up to N", "none (left out of low and conservative)", "N", "N"),
+    ("fewer than N", "none (left out of low and conservative)", "N - 1", "N - 1"),
+    ("a date", "its day", "its day", "its day"),
+)
+
+
+def qualifier_table() -> str:
+    """``QUALIFIER_TABLE`` as the Markdown table the documentation quotes."""
+    lines = [
+        "| Wording | Counts as low | best | high |",
+        "| --- | --- | --- | --- |",
+        *(f"| {' | '.join(row)} |" for row in QUALIFIER_TABLE),
+    ]
+    return "\n".join(lines)
+
+
+def _reading(figure) -> tuple:
+    """(low, best, high) of one figure, per ``QUALIFIER_TABLE``; high None is
+    open, low None says nothing of the lowest count."""
+    if figure.kind == FigureKind.DATE:
+        day = figure.date_value.toordinal()
+        return day, day, day
+    n, q = figure.value, figure.qualifier
+    if q in (Qualifier.EXACTLY, Qualifier.ABOUT):
+        return n, n, n
+    if q == Qualifier.AT_LEAST:
+        return n, n, None
+    if q == Qualifier.MORE_THAN:
+        return n + 1, n + 1, None
+    if q == Qualifier.BETWEEN:
+        return n, (n + figure.value_high) // 2, figure.value_high
+    if q == Qualifier.AT_MOST:
+        return None, n, n
+    if q == Qualifier.FEWER_THAN:
+        return None, n - 1, n - 1
+    raise ValueError(f"unknown qualifier {q!r}")
+
+
+def figure_point(figure) -> int:
+    """The single value a figure states, on the interval's scale."""
+    return _reading(figure)[1]
 
 
 @dataclass(frozen=True)
@@ -184,19 +315,7 @@ class QuantityRange:
     as_of: dt.date | None
     figure_ids: tuple[int, ...]
     note: str = ""
-
-
-def figure_point(figure) -> int:
-    """The single value a figure states, on the interval's scale."""
-    if figure.kind == FigureKind.DATE:
-        return figure.date_value.toordinal()
-    if figure.qualifier == Qualifier.MORE_THAN:
-        return figure.value + 1
-    if figure.qualifier == Qualifier.FEWER_THAN:
-        return figure.value - 1
-    if figure.qualifier == Qualifier.BETWEEN:
-        return (figure.value + figure.value_high) // 2
-    return figure.value
+    excluded: tuple[tuple[Any, str], ...] = ()  # (figure pk, why)
 
 
 def quantity_range(
@@ -208,9 +327,12 @@ def quantity_range(
 ) -> QuantityRange:
     """Low / best / high of a quantity by a named rule (see ``RANGE_RULES``).
 
-    ``grades`` maps a figure's pk to the best reliability grade among its
-    asserting originators; ``preferred_id`` is the preferred figure of a
-    settled conflict, if any. Derived every time, never stored over figures.
+    ``figures`` are current figures (see ``current_figures``); ``grades``
+    maps a figure's pk to the best reliability grade among its asserting
+    originators; ``preferred_id`` is the preferred figure of a settled
+    conflict, if any. Figures the rule leaves out come back in ``excluded``
+    with the reason, never silently. Derived every time, never stored over
+    figures.
     """
     if rule not in RANGE_RULES:
         raise ValueError(
@@ -228,48 +350,61 @@ def quantity_range(
         return grades.get(figure.pk, "F")
 
     reliable = [f for f in figures if grade(f) in RELIABLE_GRADES]
+    unreliable = [
+        (f.pk, f"its sources are graded {grade(f)}, not A-C")
+        for f in figures
+        if grade(f) not in RELIABLE_GRADES
+    ]
 
-    def out(low, best, high, used, note=""):
-        low_v, high_v = as_values(kind, Interval(low, high))
-        best_v = as_values(kind, Interval(best, best))[0]
+    def value(number):
+        return None if number is None else as_values(kind, Interval(number, number))[0]
+
+    def out(low, best, high, used, note="", excluded=()):
         return QuantityRange(
             rule,
             RANGE_RULES[rule],
-            low_v,
-            best_v,
-            high_v,
+            value(low),
+            value(best),
+            value(high),
             as_of,
             tuple(f.pk for f in used),
             note,
+            tuple(excluded),
         )
 
     if rule == "conservative":
-        if not reliable:
-            return QuantityRange(
-                rule,
-                RANGE_RULES[rule],
-                None,
-                None,
-                None,
-                as_of,
-                (),
-                "no figure from a source graded A-C",
+        counted = [f for f in reliable if _reading(f)[0] is not None]
+        excluded = unreliable + [
+            (f.pk, "an upper bound only: it reports no lowest count")
+            for f in reliable
+            if _reading(f)[0] is None
+        ]
+        if not counted:
+            return out(
+                None, None, None, (), "no lower count from a source graded A-C",
+                excluded,
             )
-        lowest = min(f.interval.low for f in reliable)
-        return out(lowest, lowest, lowest, reliable)
+        lowest = min(_reading(f)[0] for f in counted)
+        return out(lowest, lowest, lowest, counted, "", excluded)
 
     pool = reliable or figures
     note = "" if reliable else "no source graded A-C: all figures used"
-    low = min(f.interval.low for f in pool)
-    highs = [f.interval.high for f in pool]
+    excluded = unreliable if reliable else []
+    readings = {f.pk: _reading(f) for f in pool}
+    lows = [r[0] for r in readings.values() if r[0] is not None]
+    low = min(lows) if lows else None
+    highs = [r[2] for r in readings.values()]
     high = None if None in highs else max(highs)
     preferred = next((f for f in pool if f.pk == preferred_id), None)
     agreed = intervals.consensus([f.interval for f in pool])
     if preferred is not None:
-        best = figure_point(preferred)
+        best = readings[preferred.pk][1]
     elif agreed is not None:
         best = agreed.low
     else:
-        best = figure_point(min(pool, key=lambda f: (grade(f), figure_point(f))))
-    best = max(low, best) if high is None else min(max(low, best), high)
-    return out(low, best, high, pool, note)
+        best = readings[min(pool, key=lambda f: (grade(f), readings[f.pk][1])).pk][1]
+    if low is not None:
+        best = max(low, best)
+    if high is not None:
+        best = min(best, high)
+    return out(low, best, high, pool, note, excluded)

@@ -181,12 +181,14 @@ def figure_fields(figure: Figure) -> dict[str, Any]:
         "period_start": iso(figure.period_start),
         "period_end": iso(figure.period_end),
         "as_of": iso(figure.as_of),
+        "as_of_time": figure.as_of_time.isoformat() if figure.as_of_time else None,
         "interval": interval_data(figure.kind, figure.interval),
     }
 
 
-def range_data(result) -> dict[str, Any]:
-    """One ``rules.QuantityRange`` as JSON values."""
+def range_data(result, excluded: list[dict]) -> dict[str, Any]:
+    """One ``rules.QuantityRange`` as JSON values, with the figures it left
+    out and why."""
     return {
         "rule": result.rule,
         "low": iso(result.low) if isinstance(result.low, dt.date) else result.low,
@@ -194,6 +196,7 @@ def range_data(result) -> dict[str, Any]:
         "high": iso(result.high) if isinstance(result.high, dt.date) else result.high,
         "as_of": iso(result.as_of),
         "note": result.note,
+        "excluded": excluded,
     }
 
 
@@ -208,8 +211,11 @@ def figure_data(
     no part in its conflict.
     """
     data = figure_fields(figure)
+    data["revised_by"] = facts["_revised_by"].get(str(figure.pk)) if facts else None
+    data["revises"] = facts["_revises"].get(str(figure.pk)) if facts else None
     data["consensus_interval"] = facts["consensus_interval"] if facts else None
     data["ranges"] = facts["ranges"] if facts else None
+    data["inconsistencies"] = facts["inconsistencies"] if facts else []
     conflict = facts.get("conflict") if facts else None
     data["conflicts"] = []
     if live and conflict is not None:

@@ -99,11 +99,14 @@ def record_decision(
 
 def _refresh_key(key: str, result: RefreshResult) -> None:
     _lock_quantity(key)
-    figures = list(
+    taking_part = list(
         Figure.objects.filter(quantity_key=key, claim__state__in=PARTICIPATING_STATES)
         .select_related("claim")
+        .prefetch_related("claim__citations")
         .order_by("pk")
     )
+    # An originator's earlier figure, revised by its later one, takes no part.
+    figures = rules.current_figures(taking_part, rules.originators_of(taking_part))
     disagreements = rules.find_disagreements(figures)
     conflict = Conflict.objects.select_for_update().filter(quantity_key=key).first()
     ids = {f.pk for f in figures}
@@ -355,6 +358,7 @@ def quantity_range(
     """``rules.quantity_range`` over the figures of these claim states (the
     reviewers' view; the public one is in the projection)."""
     figures = _range_figures(quantity_key, states)
+    figures = rules.current_figures(figures, rules.originators_of(figures))
     conflict = Conflict.objects.filter(quantity_key=quantity_key).first()
     preferred = (
         conflict.preferred_figure_id

@@ -47,7 +47,7 @@ from registry.choices import (
     ConflictStatus,
     Stance,
 )
-from registry.figures import rules
+from registry.figures import rules, vocabulary
 from registry.models import (
     Citation,
     CitationRelay,
@@ -59,6 +59,7 @@ from registry.models import (
     PublicClaim,
     PublicFacet,
     PublicQuantity,
+    quantity_key_of,
 )
 from registry.presentation import claimreview
 from registry.presentation import claims as shapes
@@ -158,11 +159,68 @@ class QuantityRow:
     content_hash: str
 
 
+def _neighbours(keys: Iterable[str]) -> dict[str, dict[str, list[str]]]:
+    """For each quantity about a vocabulary subject, the keys of the same
+    measure (event, metric, period) about its wholes and its parts."""
+    keys = sorted(set(keys))
+    shapes: dict[str, dict] = {}
+    for start in range(0, len(keys), BATCH):
+        for row in Figure.objects.filter(
+            quantity_key__in=keys[start : start + BATCH]
+        ).values(
+            "quantity_key",
+            "kind",
+            "claim__event__public_id",
+            "metric",
+            "subject",
+            "period_start",
+            "period_end",
+        ):
+            shapes.setdefault(row["quantity_key"], row)
+    found = {}
+    for key, shape in shapes.items():
+        if not vocabulary.is_term(shape["subject"]):
+            continue
+        code = vocabulary.canonical_subject(shape["subject"])
+
+        def key_for(subject, shape=shape):
+            return quantity_key_of(
+                kind=shape["kind"],
+                event_public_id=shape["claim__event__public_id"] or "",
+                metric=shape["metric"],
+                subject=subject,
+                period_start=shape["period_start"],
+                period_end=shape["period_end"],
+            )
+
+        found[key] = {
+            "wholes": [key_for(s) for s in vocabulary.subject_ancestors(code)],
+            "parts": [key_for(s) for s in vocabulary.subject_descendants(code)],
+        }
+    return found
+
+
+def neighbour_keys(keys: Iterable[str]) -> set[str]:
+    return {
+        k
+        for related in _neighbours(keys).values()
+        for k in (*related["wholes"], *related["parts"])
+    }
+
+
 def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
     """The public facts of these quantities; a key with no current published
     figure is absent from the result."""
     keys = sorted({k for k in keys if k})
-    live = _live_figures(keys)
+    neighbours = _neighbours(keys)
+    live = _live_figures(
+        set(keys)
+        | {k for n in neighbours.values() for k in (*n["wholes"], *n["parts"])}
+    )
+    current = {
+        key: rules.current_figures(figures, rules.originators_of(figures))
+        for key, figures in live.items()
+    }
     with_figures = [k for k in keys if live.get(k)]
     decisions = _latest_decisions(with_figures)
     conflict_ids = dict(
@@ -172,8 +230,12 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
     )
     rows = {}
     for key in with_figures:
-        figures = live[key]
-        first = figures[0]
+        every = live[key]
+        first = every[0]
+        # Published figures an originator has since revised stay on their
+        # claims but count nowhere (``rules.revisions``).
+        revised = rules.revisions(every, rules.originators_of(every))
+        figures = [f for f in every if f.pk not in revised]
         consensus = rules.consensus_interval(figures)
         status, rationale, preferred = "", "", None
         conflict = None
@@ -204,7 +266,48 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
                 "_figure_ids": [f.pk for f in figures],
                 "_preferred_figure": preferred,
             }
-        grades = {f.pk: _grade(f) for f in figures}
+        grades = {f.pk: _grade(f) for f in every}
+        by_pk = {f.pk: f for f in every}
+
+        def mention(figure, reason=None):
+            data = {
+                "claim": figure.claim.public_id,
+                "claim_url": URLS.api(figure.claim.public_id),
+                "stated": figure.stated,
+                "as_of": shapes.iso(figure.as_of),
+            }
+            if reason is not None:
+                data["reason"] = reason
+            return data
+
+        ranges = {}
+        for rule in rules.RANGE_RULES:
+            result = rules.quantity_range(
+                figures, grades=grades, rule=rule, preferred_id=preferred
+            )
+            excluded = [mention(by_pk[pk], why) for pk, why in result.excluded]
+            excluded += [
+                mention(by_pk[pk], "revised by a later figure of the same originator")
+                for pk in sorted(revised)
+            ]
+            ranges[rule] = shapes.range_data(result, excluded)
+        inconsistencies = []
+        related = neighbours.get(key, {"wholes": [], "parts": []})
+        for part_key, whole_key in [(key, w) for w in related["wholes"]] + [
+            (p, key) for p in related["parts"]
+        ]:
+            for found in rules.parts_exceeding_wholes(
+                current.get(part_key, []), current.get(whole_key, [])
+            ):
+                inconsistencies.append(
+                    {
+                        "part": mention(found.first),
+                        "part_subject": found.first.subject,
+                        "whole": mention(found.second),
+                        "whole_subject": found.second.subject,
+                        "reason": found.reason,
+                    }
+                )
         facts = {
             "kind": first.kind,
             "metric": first.metric,
@@ -213,15 +316,16 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
             "period_start": shapes.iso(first.period_start),
             "period_end": shapes.iso(first.period_end),
             "consensus_interval": shapes.interval_data(first.kind, consensus),
-            "ranges": {
-                rule: shapes.range_data(
-                    rules.quantity_range(
-                        figures, grades=grades, rule=rule, preferred_id=preferred
-                    )
-                )
-                for rule in rules.RANGE_RULES
-            },
+            "ranges": ranges,
             "conflict": conflict,
+            "inconsistencies": inconsistencies,
+            "_revised_by": {
+                str(pk): mention(later) for pk, later in sorted(revised.items())
+            },
+            "_revises": {
+                str(later.pk): mention(by_pk[pk])
+                for pk, later in sorted(revised.items())
+            },
         }
         text = _dumps(facts)
         rows[key] = QuantityRow(
@@ -551,6 +655,8 @@ def projection_refresh(
     claim_ids = set(claim_ids)
     # Also a figure's former quantity: the caller passes it in quantity_keys.
     keys = set(quantity_keys) | _figure_keys(claim_ids)
+    # A part's figures are checked against its whole's, and the other way.
+    keys |= neighbour_keys(keys)
     now = timezone.now()
     changed_keys, facts = _write_quantities(keys, now)
     ids = claim_ids | _published_claims_of(changed_keys)
