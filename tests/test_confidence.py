@@ -187,3 +187,45 @@ def test_documentation_quotes_the_qualifier_table():
         Path(__file__).resolve().parent.parent / "docs" / "conflicts-and-confidence.md"
     )
     assert qualifier_table() in doc.read_text(encoding="utf-8")
+
+
+def _with_figure(source, *, event, state="in_review", value=8, as_of=None):
+    claim = ClaimFactory(event=event, state=state, confidence=3)
+    cite(claim, source)
+    FigureFactory(claim=claim, qualifier="at_least", value=value, as_of=as_of)
+    return claim
+
+
+def test_agreeing_published_figures_of_other_sources_corroborate():
+    event = EventFactory()
+    judged = _with_figure(SourceFactory(reliability="B"), event=event)
+    assert claim_suggested_confidence(judged).level == 3  # a single source
+    # Another body, in another published claim, gives a compatible minimum.
+    _with_figure(SourceFactory(reliability="A"), event=event, state="approved")
+    assert claim_suggested_confidence(judged).level == 1
+    # Unpublished claims corroborate nothing.
+    other = _with_figure(SourceFactory(reliability="C"), event=event, value=9)
+    assert other.state == "in_review"
+    assert len(independent_originators(judged)) == 2
+
+
+def test_the_same_originator_printed_twice_is_one_source():
+    event = EventFactory()
+    ministry = SourceFactory(reliability="B")
+    judged = _with_figure(ministry, event=event)
+    _with_figure(ministry, event=event, state="approved")
+    assert claim_suggested_confidence(judged).level == 3
+    assert independent_originators(judged) == [ministry]
+
+
+def test_disagreeing_or_other_dates_do_not_corroborate():
+    import datetime as dt
+
+    event = EventFactory()
+    day = dt.date(2024, 5, 1)
+    judged = _with_figure(SourceFactory(reliability="B"), event=event, as_of=day)
+    _with_figure(
+        SourceFactory(reliability="A"), event=event, state="approved",
+        as_of=day + dt.timedelta(days=1),
+    )
+    assert claim_suggested_confidence(judged).level == 3

@@ -2,7 +2,12 @@
 
 A relay is not a corroboration: only originators count, and originators
 that belong to one organisation (one is the other's parent, or they share
-an ancestor) count once, as their top-most organisation.
+an ancestor) count once, as their top-most organisation. Corroboration
+counts across claims too: the asserting originators of other *published*
+claims whose current figures about the same quantity agree with this
+claim's (same date, overlapping intervals) corroborate it; a figure its
+originator has since revised corroborates nothing, and the same originator
+printed twice still counts once.
 
 ``CONFIDENCE_RULES`` is the rule table the README quotes. The base level
 comes from the first row that matches; the caps after it can only make the
@@ -18,8 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from registry.choices import ConflictStatus, Stance
-from registry.models import Claim, Conflict, Source
+from django.db.models import Prefetch
+
+from registry.choices import LIVE_STATES, ConflictStatus, Stance
+from registry.figures import rules
+from registry.models import Citation, Claim, Conflict, Figure, Source
 
 GOOD = frozenset("AB")  # usually or completely reliable
 FAIR = frozenset("ABC")  # at least fairly reliable
@@ -76,9 +84,59 @@ def _parents_of(sources: list[Source]) -> dict[int, int | None]:
     return parents
 
 
+def corroborating_citations(claim: Claim) -> list[Citation]:
+    """Asserting citations of other approved claims whose current figures
+    agree with one of this claim's figures (see the module doc)."""
+    own = list(claim.figures.all())
+    if not own:
+        return []
+    peers = list(
+        Figure.objects.filter(
+            quantity_key__in={f.quantity_key for f in own},
+            claim__state__in=LIVE_STATES,
+        )
+        .exclude(claim=claim)
+        .select_related("claim")
+        .prefetch_related(
+            Prefetch(
+                "claim__citations",
+                queryset=Citation.objects.select_related("originator"),
+            )
+        )
+    )
+    if not peers:
+        return []
+    for figure in own:
+        figure.claim = claim  # its citations: this claim's, as being judged
+    everyone = own + peers
+    current = {
+        f.pk for f in rules.current_figures(everyone, rules.originators_of(everyone))
+    }
+    found = {}
+    for peer in peers:
+        if peer.pk not in current:
+            continue
+        agrees = any(
+            mine.pk in current
+            and mine.quantity_key == peer.quantity_key
+            and mine.interval is not None
+            and peer.interval is not None
+            and rules.series_group(mine) == rules.series_group(peer)
+            and mine.interval.overlaps(peer.interval)
+            for mine in own
+        )
+        if agrees:
+            for citation in peer.claim.citations.all():
+                if citation.stance == Stance.ASSERTS:
+                    found[citation.pk] = citation
+    return list(found.values())
+
+
 def _grouped_originators(claim: Claim) -> dict[str, dict[int, Source]]:
-    """Per stance, the top-most organisation's pk -> its best-graded source."""
+    """Per stance, the top-most organisation's pk -> its best-graded source,
+    corroborating originators of agreeing published claims included."""
     citations = list(claim.citations.select_related("originator"))
+    citations += corroborating_citations(claim)
     sources = list({c.originator.pk: c.originator for c in citations}.values())
     parents = _parents_of(sources) if sources else {}
     grouped: dict[str, dict[int, Source]] = {Stance.ASSERTS: {}, Stance.DISPUTES: {}}
