@@ -195,6 +195,9 @@ CORS_ALLOW_CREDENTIALS = False
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 REGISTRY_NAME = os.environ.get("REGISTRY_NAME", "Fact-check registry")
 REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
+# The licence the published data is offered under, as an SPDX identifier
+# (datapackage.json names it). Set it to what the registry's owners decide.
+REGISTRY_DATA_LICENSE = os.environ.get("REGISTRY_DATA_LICENSE", "CC-BY-4.0")
 
 # A shared cache (throttle counters) when REDIS_URL is set; else per process.
 if os.environ.get("REDIS_URL"):

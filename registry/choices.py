@@ -43,6 +43,7 @@ class DocumentKind(models.TextChoices):
     STATEMENT = "statement", "Statement"
     CAPTION = "caption", "Photo caption"
     ANNOUNCEMENT = "announcement", "Announcement"
+    FACT_CHECK = "fact_check", "Fact-check (another organisation's review)"
     OTHER = "other", "Other"
 
 

@@ -25,7 +25,8 @@ def test_claimreview_of_one_claim():
     review = response.json()
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
-    assert review["claimReviewed"] == claim.statement
+    assert review["claimReviewed"] == claim.statement  # short already
+    assert review["itemReviewed"]["text"] == claim.statement
     assert review["url"] == f"http://testserver/claims/{claim.public_id}/"
     item = review["itemReviewed"]
     assert item["@type"] == "Claim"
@@ -33,9 +34,10 @@ def test_claimreview_of_one_claim():
     [appearance] = item["appearance"]
     assert appearance["url"] == claim.citations.get().document.url
     rating = review["reviewRating"]
-    assert rating["ratingValue"] == 3
-    assert rating["alternateName"] == "possibly true"
-    assert (rating["bestRating"], rating["worstRating"]) == (1, 6)
+    assert rating["ratingValue"] == 3  # confidence 3 on the 5-best scale
+    assert rating["alternateName"].startswith("Possibly accurate")
+    assert (rating["bestRating"], rating["worstRating"]) == (5, 1)
+    assert rating["ratingExplanation"] == claim.confidence_rationale
     assert review["datePublished"].startswith(str(claim.published_at.date()))
     assert "dateModified" not in review
 
@@ -50,6 +52,8 @@ def test_corrected_claim_carries_date_modified():
         assert "dateModified" in review
     review = Client().get(f"/api/v1/claims/{retracted.public_id}/claimreview/").json()
     assert review["reviewRating"]["alternateName"].startswith("Retracted")
+    assert "ratingValue" not in review["reviewRating"]
+    assert "withdrawn" in review["reviewRating"]["ratingExplanation"]
 
 
 def test_claimreview_feed_lists_published_claims_only():

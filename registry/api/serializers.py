@@ -60,6 +60,15 @@ class EventRefSerializer(serializers.Serializer):
     date_earliest = serializers.DateField(allow_null=True)
     date_latest = serializers.DateField(allow_null=True)
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices)
+    place_precision = serializers.ChoiceField(
+        choices=PlacePrecision.choices, help_text="How precisely the place is known."
+    )
+    latitude = serializers.FloatField(
+        allow_null=True, help_text="WGS 84 latitude of the place, when known."
+    )
+    longitude = serializers.FloatField(
+        allow_null=True, help_text="WGS 84 longitude of the place, when known."
+    )
 
 
 class DocumentRefSerializer(serializers.Serializer):

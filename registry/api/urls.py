@@ -21,5 +21,25 @@ urlpatterns = [
     ),
     path("exports/claims.csv", views.CsvExportView.as_view(), name="export-csv"),
     path("exports/claims.jsonl", views.JsonlExportView.as_view(), name="export-jsonl"),
+    path(
+        "exports/figures.csv",
+        views.FiguresCsvExportView.as_view(),
+        name="export-figures-csv",
+    ),
+    path(
+        "exports/figures.jsonl",
+        views.FiguresJsonlExportView.as_view(),
+        name="export-figures-jsonl",
+    ),
+    path(
+        "exports/events.geojson",
+        views.EventsGeoJsonExportView.as_view(),
+        name="export-events-geojson",
+    ),
+    path(
+        "exports/datapackage.json",
+        views.DataPackageView.as_view(),
+        name="export-datapackage",
+    ),
     *router.urls,
 ]

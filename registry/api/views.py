@@ -16,6 +16,7 @@ from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -26,6 +27,7 @@ from drf_spectacular.utils import (
 from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -336,16 +338,66 @@ class CorrectionViewSet(PublicMixin, viewsets.GenericViewSet):
         )
 
 
+class CSVRenderer(renderers.BaseRenderer):
+    """Lets content negotiation accept ``text/csv`` (and ``*/*``, or no
+    Accept header) for the CSV exports; the views stream the body."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class JSONLinesRenderer(CSVRenderer):
+    media_type = "application/jsonl"
+    format = "jsonl"
+
+
+class NDJSONRenderer(CSVRenderer):
+    media_type = "application/x-ndjson"
+    format = "ndjson"
+
+
+class GeoJSONRenderer(CSVRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
+BOM_PARAM = OpenApiParameter(
+    "bom",
+    bool,
+    description="1: start with a UTF-8 byte-order mark, so that Excel reads "
+    "accented letters right.",
+)
+
+
+class AcceptNegotiation(DefaultContentNegotiation):
+    """Negotiates on the Accept header alone: an export has one format, so a
+    ``?format=`` parameter is neither needed nor documented."""
+
+    class settings:
+        URL_FORMAT_OVERRIDE = None
+
+
+class ExportSchema(AutoSchema):
+    def _get_format_parameters(self):
+        return []
+
+
 class _ExportView(PublicMixin, APIView):
+    content_negotiation_class = AcceptNegotiation
+    schema = ExportSchema()
     content_type = ""
     filename = ""
 
-    def stream(self, base: str):
+    def stream(self, request, base: str):
         raise NotImplementedError
 
     def get(self, request):
         response = StreamingHttpResponse(
-            self.stream(_base(request)), content_type=self.content_type
+            self.stream(request, _base(request)), content_type=self.content_type
         )
         response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
         patch_cache_control(
@@ -354,18 +406,48 @@ class _ExportView(PublicMixin, APIView):
         return response
 
 
+def _bom(request) -> bool:
+    return request.GET.get("bom", "").lower() in ("1", "true", "yes")
+
+
+class _CsvExportView(_ExportView):
+    renderer_classes = [CSVRenderer]
+    content_type = "text/csv; charset=utf-8"
+
+
+class _JsonlExportView(_ExportView):
+    renderer_classes = [JSONLinesRenderer, NDJSONRenderer, renderers.JSONRenderer]
+    content_type = "application/jsonl; charset=utf-8"
+
+
 @extend_schema(
-    summary="Every published claim as CSV (streamed)",
-    description="One row per claim; citation columns are ` | `-separated in "
-    "the same order. " + (exports.__doc__ or ""),
+    summary="Every published claim as CSV, one row per claim (streamed)",
+    description="Columns in docs/exports.md and in `datapackage.json`. "
+    + (exports.__doc__ or ""),
+    parameters=[BOM_PARAM],
     responses={(200, "text/csv"): OpenApiTypes.STR},
 )
-class CsvExportView(_ExportView):
-    content_type = "text/csv; charset=utf-8"
+class CsvExportView(_CsvExportView):
     filename = "claims.csv"
 
-    def stream(self, base):
-        return exports.iter_csv(base)
+    def stream(self, request, base):
+        return exports.iter_csv(base, bom=_bom(request))
+
+
+@extend_schema(
+    summary="Every published figure as CSV, one row per figure (streamed)",
+    description="Tidy: one figure a row, with its quantity's consensus and "
+    "ranges, its conflict, its event's dates and place; column names follow "
+    "UCDP GED where the meaning is the same. Columns in docs/exports.md and in "
+    "`datapackage.json`.",
+    parameters=[BOM_PARAM],
+    responses={(200, "text/csv"): OpenApiTypes.STR},
+)
+class FiguresCsvExportView(_CsvExportView):
+    filename = "figures.csv"
+
+    def stream(self, request, base):
+        return exports.iter_figures_csv(base, bom=_bom(request))
 
 
 @extend_schema(
@@ -373,12 +455,60 @@ class CsvExportView(_ExportView):
     description="One claim document a line, as `claims/{id}/` serves it.",
     responses={(200, "application/jsonl"): OpenApiTypes.STR},
 )
-class JsonlExportView(_ExportView):
-    content_type = "application/jsonl; charset=utf-8"
+class JsonlExportView(_JsonlExportView):
     filename = "claims.jsonl"
 
-    def stream(self, base):
+    def stream(self, request, base):
         return exports.iter_jsonl(base)
+
+
+@extend_schema(
+    summary="Every published figure as JSON Lines (streamed)",
+    description="One `figures.csv` row a line, as a JSON object with typed "
+    "values (null for empty).",
+    responses={(200, "application/jsonl"): OpenApiTypes.STR},
+)
+class FiguresJsonlExportView(_JsonlExportView):
+    filename = "figures.jsonl"
+
+    def stream(self, request, base):
+        return exports.iter_figures_jsonl(base)
+
+
+@extend_schema(
+    summary="Events with coordinates and their published figures (GeoJSON)",
+    description="A FeatureCollection: one Point feature per event that has "
+    "published claims and coordinates (longitude, latitude, WGS 84), with "
+    "its dates, place precision and published figures.",
+    responses={(200, "application/geo+json"): OpenApiTypes.OBJECT},
+)
+class EventsGeoJsonExportView(_ExportView):
+    renderer_classes = [GeoJSONRenderer, renderers.JSONRenderer]
+    content_type = "application/geo+json"
+    filename = "events.geojson"
+
+    def stream(self, request, base):
+        return exports.iter_events_geojson(base)
+
+
+@extend_schema(
+    summary="Frictionless Data Package describing every export",
+    description="Each export's address, format and Table Schema (field "
+    "names, types and descriptions), the licence, the registry's name and "
+    "address and when the data last changed; loads in pandas, R, Datasette "
+    "and the frictionless tools.",
+    responses={(200, JSON): OpenApiTypes.OBJECT},
+)
+class DataPackageView(PublicMixin, APIView):
+    content_negotiation_class = AcceptNegotiation
+    renderer_classes = [renderers.JSONRenderer]
+
+    def get(self, request):
+        from registry.presentation.datapackage import data_package
+
+        return JsonResponse(
+            data_package(_base(request)), json_dumps_params={"ensure_ascii": False}
+        )
 
 
 def not_found(request, *args, **kwargs):

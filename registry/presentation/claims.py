@@ -99,6 +99,9 @@ def event_ref(event: Event | None) -> dict[str, Any] | None:
         "date_earliest": iso(event.date_earliest),
         "date_latest": iso(event.date_latest),
         "date_precision": event.date_precision,
+        "place_precision": event.place_precision,
+        "latitude": None if event.latitude is None else float(event.latitude),
+        "longitude": None if event.longitude is None else float(event.longitude),
     }
 
 
@@ -319,9 +322,6 @@ def event_data(event: Event) -> dict[str, Any]:
     return {
         **event_ref(event),
         "description": event.description,
-        "place_precision": event.place_precision,
-        "latitude": None if event.latitude is None else float(event.latitude),
-        "longitude": None if event.longitude is None else float(event.longitude),
         "published_claim_count": event.published_claim_count,
     }
 
