@@ -196,6 +196,11 @@ FIGURE_FIELDS = _fields(
     ("conflict_status", "string", "open, explained or settled."),
     ("conflict_preferred", "boolean", "In a settled conflict, true for the "
      "preferred figure."),
+    ("revision_status", "string", "current, or revised when the same "
+     "originator has since given a later figure (a revised figure counts in "
+     "no range, consensus or conflict)."),
+    ("revised_by_claim", "string", "Public id of the claim with the "
+     "originator's later figure, when revised."),
     ("as_of", "date", "Date the figure is as of (a toll 'as of' a day)."),
     ("period_start", "date", "Start of the period the figure covers."),
     ("period_end", "date", "End of the period the figure covers."),
@@ -433,6 +438,8 @@ def figure_records(doc: dict) -> Iterator[dict]:
             "conflict_id": conflict.get("id"),
             "conflict_status": conflict.get("status"),
             "conflict_preferred": conflict.get("preferred"),
+            "revision_status": "revised" if figure.get("revised_by") else "current",
+            "revised_by_claim": (figure.get("revised_by") or {}).get("claim"),
             "as_of": figure["as_of"],
             "period_start": figure["period_start"],
             "period_end": figure["period_end"],
