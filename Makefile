@@ -42,6 +42,9 @@ run: seed ## Set up everything and serve at http://127.0.0.1:8000
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_accounts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+replica: ## Start a local PostgreSQL streaming replica on port 5433 (scripts/replica.sh start|stop|status)
+	bash scripts/replica.sh start
+
 test: venv ## Run the whole test suite
 	$(PY) -m pytest
 
@@ -66,4 +69,4 @@ bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=100
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
 
-.PHONY: help venv lock serve replica migrate seed run test lint check clean e2e-deps bench
+.PHONY: help venv lock replica migrate seed run test lint check clean e2e-deps bench

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from factcheck import health
 from registry import views_public
 from registry.api import views as api_views
 from registry.api.caching import cached_publicly
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Public API, its schema and docs, and the claims' permalink pages.
     path("api/v1/", include("registry.api.urls")),
