@@ -42,6 +42,13 @@ run: seed ## Set up everything and serve at http://127.0.0.1:8000
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_accounts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+serve: venv ## Serve as in production: gunicorn, DEBUG off (needs SECRET_KEY and ALLOWED_HOSTS)
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS)" >&2; exit 1; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS (comma-separated host names)" >&2; exit 1; }
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --check >/dev/null || { echo "make serve: unapplied migrations: run DEBUG=0 make migrate first" >&2; exit 1; }
+	DEBUG=0 GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c factcheck/gunicorn.conf.py factcheck.wsgi
+
 replica: ## Start a local PostgreSQL streaming replica on port 5433 (scripts/replica.sh start|stop|status)
 	bash scripts/replica.sh start
 
@@ -69,4 +76,4 @@ bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=100
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
 
-.PHONY: help venv lock replica migrate seed run test lint check clean e2e-deps bench
+.PHONY: help venv lock serve replica migrate seed run test lint check clean e2e-deps bench
