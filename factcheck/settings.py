@@ -257,7 +257,7 @@ SPECTACULAR_SETTINGS.update(
     }
 )
 
-# -- Past one machine (issue 16): read replica, health ---------------
+# -- Past one machine (issue 16): read replica, health, metrics ---------------
 # A PostgreSQL hot standby for the public reads (factcheck/db_router.py).
 # In tests it mirrors the default database: the same test database name
 # (a physical replica holds whatever the primary holds), read from the
@@ -280,5 +280,20 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 # inside a transaction switch it off: the replica cannot see their data).
 READ_REPLICA = "replica" in DATABASES
 
-# Load balancers probe over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers probe over plain HTTP, and Prometheus scrapes the same way.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# Prometheus metrics at /metrics (django-prometheus): request latency by view,
+# database time by alias, cache hits, workflow transitions. Off unless METRICS=1.
+METRICS = env_bool("METRICS", default=False)
+if METRICS:
+    INSTALLED_APPS += ["django_prometheus"]
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+    for _database in DATABASES.values():
+        _database["ENGINE"] = _database["ENGINE"].replace(
+            "django.db.backends.", "django_prometheus.db.backends."
+        )

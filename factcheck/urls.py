@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -21,3 +22,7 @@ urlpatterns = [
         name="claim-permalink",
     ),
 ]
+
+if settings.METRICS:
+    # django-prometheus's exporter at /metrics (off unless METRICS=1).
+    urlpatterns.append(path("", include("django_prometheus.urls")))

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import conflicts
+from . import conflicts, metrics
 from .choices import LOCKED_STATES, TRANSITIONS, ClaimState, Confidence
 from .confidence import claim_suggested_confidence, confidence_requires_rationale
 from .models import Citation, Claim, ClaimTransition, Figure
@@ -134,6 +134,9 @@ def _lock(claim: Claim) -> Claim:
 
 
 def _record(claim: Claim, actor, from_state: str, comment: str) -> ClaimTransition:
+    # Counted once the transition is committed: a refused or rolled back one is not.
+    counter = metrics.workflow_transitions.labels(from_state, claim.state)
+    transaction.on_commit(counter.inc)
     return ClaimTransition.objects.create(
         claim=claim,
         actor=actor,
