@@ -37,6 +37,10 @@ logger_class = "factcheck.gunicorn_logging.JsonAccessLogger"
 # Behind a proxy on the same host or network: trust its X-Forwarded-* headers.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
+# No control socket: its default path is one per user, which two servers on
+# one machine (tests, the benchmark) would fight over.
+control_socket_disable = True
+
 # Load the app once in the master: a broken setting (no SECRET_KEY) stops the
 # server at start instead of crash-looping workers.
 preload_app = True
