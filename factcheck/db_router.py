@@ -11,9 +11,13 @@ Once anything in a request writes, the rest of that request reads from the
 primary too, so it never reads around its own write. A reader must never get
 an error from the replica: when it cannot be reached the router falls back to
 the primary (and logs it) and tries the replica again after
-``REPLICA_RETRY_SECONDS``. What the public may see late is only what the
-replica has not replayed yet: a just-published claim shows within the lag
-(milliseconds here).
+``REPLICA_RETRY_SECONDS``; when it fails during a request, the view runs again
+on the primary. What the public may see late is only what the replica has not
+replayed yet: a just-published claim shows within the lag (milliseconds on
+one machine).
+
+Routers see only the ORM: code that takes ``django.db.connection`` itself
+(the PostgreSQL CSV export's COPY) reads from the primary.
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ def replica_configured() -> bool:
 
 
 def is_public_read(request) -> bool:
-    return request.method in ("GET", "HEAD") and request.path.startswith(
+    return request.method in ("GET", "HEAD") and request.path_info.startswith(
         PUBLIC_READ_PREFIXES
     )
 
