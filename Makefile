@@ -2,7 +2,9 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+# Rebuilt when either lock changes: the runtime set (requirements.txt) or the
+# development set on top of it (requirements-dev.txt).
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -11,14 +13,23 @@ PORT ?= 8000
 help: ## List the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-venv: $(STAMP) ## Create the virtual environment and install the pinned requirements
+venv: $(STAMP) ## Create the virtual environment: runtime and development locks, hashes checked
+
+# pip-compile runs without this machine's pip config (local wheel folders), so
+# it asks the package index itself: the hashes then cover every file of each
+# release, and a server elsewhere installs from the same lock.
+PIP_COMPILE := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(VENV)/bin/pip-compile \
+	--quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url
+lock: venv ## Re-lock requirements*.txt from requirements*.in (UPGRADE=1 to take new releases)
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) requirements.in -o requirements.txt
+	$(PIP_COMPILE) $(if $(UPGRADE),--upgrade) requirements-dev.in -o requirements-dev.txt
 
 migrate: venv ## Apply database migrations (SQLite under var/ unless DATABASE_URL is set)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -30,6 +41,16 @@ seed: migrate ## Load the seed article's claims (running it again changes nothin
 run: seed ## Set up everything and serve at http://127.0.0.1:8000
 	DEBUG=$${DEBUG:-1} $(PY) manage.py demo_accounts
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: venv ## Serve as in production: gunicorn, DEBUG off (needs SECRET_KEY and ALLOWED_HOSTS)
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS)" >&2; exit 1; }
+	@test -n "$$ALLOWED_HOSTS" || { echo "make serve: set ALLOWED_HOSTS (comma-separated host names)" >&2; exit 1; }
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --check >/dev/null || { echo "make serve: unapplied migrations: run DEBUG=0 make migrate first" >&2; exit 1; }
+	DEBUG=0 GUNICORN_BIND=$${GUNICORN_BIND:-$(HOST):$(PORT)} $(VENV)/bin/gunicorn -c factcheck/gunicorn.conf.py factcheck.wsgi
+
+replica: ## Start a local PostgreSQL streaming replica on port 5433 (scripts/replica.sh start|stop|status)
+	bash scripts/replica.sh start
 
 test: venv ## Run the whole test suite
 	$(PY) -m pytest
@@ -58,4 +79,4 @@ bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=100
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
 
-.PHONY: help venv migrate seed run test eval lint check clean e2e-deps bench
+.PHONY: help venv lock serve replica migrate seed run test eval lint check clean e2e-deps bench

@@ -199,12 +199,18 @@ REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
 # (datapackage.json names it). Set it to what the registry's owners decide.
 REGISTRY_DATA_LICENSE = os.environ.get("REGISTRY_DATA_LICENSE", "CC-BY-4.0")
 
-# A shared cache (throttle counters) when REDIS_URL is set; else per process.
-if os.environ.get("REDIS_URL"):
+# A shared cache (throttle counters) when REDIS_URL is
+# set, so that every app server counts and caches in one place; else per
+# process. DRF's throttles use this default cache.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "factcheck"),
+            # A cache that is down must not hang every request.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -248,3 +254,44 @@ SPECTACULAR_SETTINGS.update(
         "REDOC_DIST": "SIDECAR",
     }
 )
+
+# -- Past one machine (issue 16): read replica, health, metrics ---------------
+# A PostgreSQL hot standby for the public reads (factcheck/db_router.py).
+# In tests it mirrors the default database: the same test database name
+# (a physical replica holds whatever the primary holds), read from the
+# replica's own host and port.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # An unreachable replica is given up quickly: reads fall back to the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["factcheck.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+        "factcheck.db_router.ReadReplicaMiddleware",
+    )
+# Whether public reads go to the replica when there is one (tests that run
+# inside a transaction switch it off: the replica cannot see their data).
+READ_REPLICA = "replica" in DATABASES
+
+# Load balancers probe over plain HTTP, and Prometheus scrapes the same way.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]
+
+# Prometheus metrics at /metrics (django-prometheus): request latency by view,
+# database time by alias, cache hits, workflow transitions. Off unless METRICS=1.
+METRICS = env_bool("METRICS", default=False)
+if METRICS:
+    INSTALLED_APPS += ["django_prometheus"]
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
+    for _database in DATABASES.values():
+        _database["ENGINE"] = _database["ENGINE"].replace(
+            "django.db.backends.", "django_prometheus.db.backends."
+        )

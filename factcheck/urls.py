@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from factcheck import health
 from registry.api import views as api_views
 from registry.web import views as views_public
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     # Public API, its schema and docs, and the claims' permalink pages.
     path("api/v1/", include("registry.api.urls")),
@@ -18,3 +21,7 @@ urlpatterns = [
         name="claim-permalink",
     ),
 ]
+
+if settings.METRICS:
+    # django-prometheus's exporter at /metrics (off unless METRICS=1).
+    urlpatterns.append(path("", include("django_prometheus.urls")))

@@ -1,14 +1,16 @@
 """Shared fixtures, and the rule that CI never skips a test.
 
-Tests that need something a laptop may lack (PostgreSQL, Chromium) skip
-there with a reason. Under CI=true a skip is turned into a failure, except
-for PostgreSQL-only tests during the SQLite pass, which are deselected
-because .ci/run runs the whole suite again on PostgreSQL.
+Tests that need something a laptop may lack (PostgreSQL, its streaming
+replica, Chromium) skip there with a reason. Under CI=true a skip is turned
+into a failure, except for PostgreSQL-only and replica tests during the
+SQLite pass, which are deselected because .ci/run runs the whole suite again
+on PostgreSQL with a replica.
 """
 
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -18,20 +20,41 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def has_replica() -> bool:
+    return "replica" in settings.DATABASES
+
+
 def pytest_collection_modifyitems(config, items):
-    if on_postgres():
-        return
+    if not on_postgres():
+        _skip_or_deselect(
+            config,
+            items,
+            "postgres",
+            "needs PostgreSQL: set DATABASE_URL=postgres://...",
+        )
+        _skip_or_deselect(
+            config, items, "replica", "needs PostgreSQL and a streaming replica"
+        )
+    elif not has_replica():
+        # CI's PostgreSQL pass has a replica: there this skip is a failure.
+        for item in items:
+            if item.get_closest_marker("replica"):
+                item.add_marker(
+                    pytest.mark.skip(
+                        reason="needs a streaming replica: scripts/replica.sh start "
+                        "and DATABASE_REPLICA_URL=$(scripts/replica.sh url)"
+                    )
+                )
+
+
+def _skip_or_deselect(config, items, marker: str, reason: str) -> None:
     keep, dropped = [], []
     for item in items:
-        if item.get_closest_marker("postgres"):
+        if item.get_closest_marker(marker):
             if IN_CI:
                 dropped.append(item)
                 continue
-            item.add_marker(
-                pytest.mark.skip(
-                    reason="needs PostgreSQL: set DATABASE_URL=postgres://..."
-                )
-            )
+            item.add_marker(pytest.mark.skip(reason=reason))
         keep.append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
@@ -46,6 +69,48 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
         report.longrepr = f"skipped under CI=true, which CI never allows: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _primary_only_unless_marked_replica(request):
+    """Public reads go to the replica only in tests marked ``replica``.
+
+    The others write their data inside a transaction that is rolled back,
+    which a replica (another server) never sees.
+    """
+    if has_replica() and not request.node.get_closest_marker("replica"):
+        request.getfixturevalue("settings").READ_REPLICA = False
+
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/7")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """Django's cache on the real Redis (database 7 unless REDIS_TEST_URL says
+    otherwise), under a key prefix of this test's own, removed afterwards."""
+    import uuid
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip(f"needs Redis at {REDIS_TEST_URL}")
+    prefix = f"factcheck-test-{uuid.uuid4().hex[:12]}"
+    settings.REDIS_URL = REDIS_TEST_URL
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_TEST_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield client, prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
 
 
 # ---------------------------------------------------------------- workflow roles

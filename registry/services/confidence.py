@@ -13,7 +13,7 @@ printed twice still counts once.
 comes from the first row that matches; the caps after it can only make the
 level worse (a higher number), never better.
 
-How the review workflow uses it (``claim_approve`` in registry/services.py)::
+How the review workflow uses it (``claim_approve`` in registry/services/workflow.py)::
 
     if confidence_requires_rationale(claim, level) and not rationale.strip():
         raise ValidationError({"confidence_rationale": "..."})

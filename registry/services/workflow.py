@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from registry import policy
+from registry import metrics, policy
 from registry.choices import TRANSITIONS, ClaimState, Confidence
 from registry.models import Citation, Claim, ClaimTransition, Figure
 from registry.services import conflicts, projection
@@ -136,6 +136,9 @@ def _lock(claim: Claim) -> Claim:
 
 
 def _record(claim: Claim, actor, from_state: str, comment: str) -> ClaimTransition:
+    # Counted once the transition is committed: a refused or rolled back one is not.
+    counter = metrics.workflow_transitions.labels(from_state, claim.state)
+    transaction.on_commit(counter.inc)
     return ClaimTransition.objects.create(
         claim=claim,
         actor=actor,
