@@ -63,7 +63,7 @@ def test_import_into_a_non_empty_registry_refuses_duplicates(tmp_path):
     path = tmp_path / "registry.jsonl"
     path.write_text(export(), encoding="utf-8")
     before = Claim.objects.count()
-    with pytest.raises(CommandError, match=r"record 2 \(source .*already exists"):
+    with pytest.raises(CommandError, match=r"line 2 \(source .*already exists"):
         call_command("import_registry", str(path), stdout=io.StringIO())
     assert Claim.objects.count() == before
 
@@ -81,7 +81,7 @@ def test_bad_record_names_its_line_and_imports_nothing(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(
         CommandError,
-        match=rf"record {index + 1} \(claim '{record['id']}'\): citation 1",
+        match=rf"line {index + 1} \(claim '{record['id']}'\): citation 1",
     ):
         call_command("import_registry", str(path), stdout=io.StringIO())
     assert Source.objects.count() == 0
@@ -107,7 +107,7 @@ def test_file_that_is_not_json_lines_is_refused(tmp_path):
     path.write_text(
         '{"type": "meta", "format": "factcheck-registry", "version": 1}\n{oops\n'
     )
-    with pytest.raises(CommandError, match="record 2: not valid JSON"):
+    with pytest.raises(CommandError, match="line 2: not valid JSON"):
         call_command("import_registry", str(path), stdout=io.StringIO())
 
 

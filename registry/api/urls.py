@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from registry.api import views
+from registry.api import schemas, views
 
 app_name = "api"
 
@@ -21,5 +21,6 @@ urlpatterns = [
     ),
     path("exports/claims.csv", views.CsvExportView.as_view(), name="export-csv"),
     path("exports/claims.jsonl", views.JsonlExportView.as_view(), name="export-jsonl"),
+    path("schemas/import.json", schemas.import_schema, name="schema-import"),
     *router.urls,
 ]

@@ -118,8 +118,6 @@ def record_decision(
     )
 
 
-
-
 def _refresh_key(
     key: str,
     figures: list[Figure],

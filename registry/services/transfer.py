@@ -25,12 +25,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import DatabaseError, transaction
 from django.db.models import F, Prefetch
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -48,29 +52,64 @@ from registry.models import (
     text_hash,
 )
 from registry.services.conflicts import record_decision
+from registry.services.import_schema import check_record
 
 FORMAT = "factcheck-registry"
 VERSION = 1
-RECORD_TYPES = ("source", "document", "event", "claim", "conflict")
+RECORD_TYPES = ("source", "document", "event", "claim", "citation", "conflict")
+PUBLISHED_STATES = frozenset({"approved", "retracted", "superseded"})
+# Whatever a malformed record can make the reading code raise: each becomes
+# a RecordError naming the record, never a traceback.
+RECORD_FAILURES = (
+    ValueError,
+    TypeError,
+    LookupError,
+    ArithmeticError,
+    AttributeError,
+    RecursionError,
+    DatabaseError,
+    ValidationError,
+    ObjectDoesNotExist,
+)
 
 
 class RecordError(Exception):
-    """A record that cannot be imported; says which one and why."""
+    """A record that cannot be imported; says which one and why.
 
-    def __init__(self, number: int, record: dict | None, reason: str):
+    ``number`` is the line of a JSON Lines file (the position in a YAML
+    list, where ``where`` is "record")."""
+
+    def __init__(
+        self, number: int, record: dict | None, reason: str, where: str = "line"
+    ):
         self.number = number
         self.record = record
         self.reason = reason
         label = ""
         if isinstance(record, dict):
-            label = f" ({record.get('type', '?')} {record.get('id', '?')!r})"
-        super().__init__(f"record {number}{label}: {reason}")
+            kind = record.get("type")
+            kind = kind if isinstance(kind, str) else "?"
+            ident = record.get("id") if "id" in record else record.get("claim")
+            if ident is not None:
+                label = f" ({kind} {ident!r:.80})"
+            elif kind != "?":
+                label = f" ({kind})"
+        super().__init__(f"{where} {number}{label}: {reason}")
+
+
+class Line(NamedTuple):
+    """A record and where it was read: its line (JSON Lines) or position."""
+
+    number: int
+    record: Any
+    where: str = "line"
 
 
 @dataclass
 class ImportResult:
     created: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    identical: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -86,29 +125,55 @@ class ImportResult:
 # --------------------------------------------------------------------- reading
 
 
-def read_jsonl(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_jsonl(path: Path) -> Iterator[Line]:
+    # Bytes, decoded line by line: invalid UTF-8 is named by its line.
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordError(
+                    number, None, f"not valid UTF-8 (byte {exc.start + 1})"
+                ) from exc
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                yield Line(number, json.loads(line, parse_constant=_no_constant))
             except json.JSONDecodeError as exc:
                 raise RecordError(number, None, f"not valid JSON: {exc.msg}") from exc
+            except (ValueError, RecursionError) as exc:
+                raise RecordError(number, None, f"not valid JSON: {exc}") from exc
 
 
-def read_yaml(path: Path) -> list[dict]:
+def _plain(value: Any) -> Any:
+    """YAML's dates and times as the ISO strings the schema expects."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def read_yaml(path: Path) -> list[Line]:
     with path.open(encoding="utf-8") as handle:
         try:
             data = yaml.safe_load(handle)
-        except yaml.YAMLError as exc:
-            raise RecordError(0, None, f"not valid YAML: {exc}") from exc
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise RecordError(0, None, f"not valid YAML: {exc}", "record") from exc
     if not isinstance(data, list):
-        raise RecordError(0, None, "the YAML file must hold a list of records")
-    return data
+        raise RecordError(
+            0, None, "the YAML file must hold a list of records", "record"
+        )
+    return [Line(number, _plain(r), "record") for number, r in enumerate(data, start=1)]
 
 
-def read_records(path: Path) -> Iterable[dict]:
+def read_records(path: Path) -> Iterable[Line]:
     if path.suffix in {".yaml", ".yml"}:
         return read_yaml(path)
     return read_jsonl(path)
@@ -153,8 +218,10 @@ def _messages(exc: ValidationError) -> str:
 
 
 class _Importer:
-    def __init__(self, *, base_dir: Path | None, existing: str):
+    def __init__(self, *, base_dir: Path | None, existing: str, actor=None):
         self.base_dir = base_dir
+        self.actor = actor
+        self.where = "line"
         self.existing = existing  # "error" or "skip"
         self.result = ImportResult()
         self.users: dict[str, Any] = {}
@@ -263,14 +330,10 @@ class _Importer:
         if self._exists(Document, record):
             return
         text = record.get("text")
-        if text is None and record.get("text_file"):
-            if self.base_dir is None:
-                raise ValueError("text_file is only allowed in a seed file")
-            path = (self.base_dir / record["text_file"]).resolve()
-            if not path.is_file():
-                raise ValueError(f"text_file {record['text_file']!r} not found")
-            with path.open(encoding="utf-8", newline="") as handle:
-                text = handle.read()
+        if record.get("text_file"):
+            if text is not None:
+                raise ValueError("text, text_file: give one, not both")
+            text = self._text_file(record["text_file"])
         if not text:
             raise ValueError("a document needs its text")
         if record.get("content_hash") and record["content_hash"] != text_hash(text):
@@ -296,6 +359,30 @@ class _Importer:
         self.documents[document.public_id] = document
         self.result.created["documents"] += 1
 
+    def _text_file(self, name: str) -> str:
+        """A document's text from a file in the import file's folder, and
+        nowhere else: an import file must not read the machine's files."""
+        if self.base_dir is None:
+            raise ValueError("text_file: only a file being imported may name one")
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(
+                f"text_file: {name!r} must be a path inside the import file's folder"
+            )
+        base = self.base_dir.resolve()
+        path = (base / relative).resolve()
+        if not path.is_relative_to(base):  # a link that leads out
+            raise ValueError(
+                f"text_file: {name!r} leads outside the import file's folder"
+            )
+        if not path.is_file():
+            raise ValueError(f"text_file: {name!r} not found")
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                return handle.read()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"text_file: {name!r} is not valid UTF-8") from exc
+
     def import_event(self, number: int, record: dict) -> None:
         if self._exists(Event, record):
             return
@@ -319,6 +406,11 @@ class _Importer:
     def import_claim(self, number: int, record: dict) -> None:
         if self._exists(Claim, record):
             return
+        state = record.get("state") or "draft"
+        if state in PUBLISHED_STATES and not record.get("citations"):
+            raise ValueError(
+                f"citations: a published ({state}) claim needs at least one citation"
+            )
         claim = Claim(
             public_id=record["id"],
             statement=record["statement"],
@@ -373,6 +465,64 @@ class _Importer:
         self.result.created["claims"] += 1
 
     def _citation(self, claim: Claim, item: dict) -> None:
+        citation, relays = self._build_citation(claim, item)
+        citation.full_clean()
+        citation.save()
+        self._relays(citation, relays)
+
+    def _relays(self, citation: Citation, relays: list[Source]) -> None:
+        for position, source in enumerate(relays, start=1):
+            CitationRelay.objects.create(
+                citation=citation, source=source, position=position
+            )
+
+    def import_citation(self, number: int, record: dict) -> None:
+        """A citation added to a claim by the claim's id: one article's file
+        may cite a claim that another article's file (or a reviewer) made."""
+        claim = self.claim(record["claim"])
+        item = {k: v for k, v in record.items() if k not in {"type", "claim"}}
+        citation, relays = self._build_citation(claim, item)
+        same = claim.citations.filter(
+            document=citation.document,
+            originator=citation.originator,
+            start=citation.start,
+            end=citation.end,
+            quote=citation.quote,
+            stance=citation.stance,
+        ).first()
+        if same is not None and [
+            link.source_id for link in same.relay_links.order_by("position")
+        ] == [s.pk for s in relays]:
+            self.result.skipped["citations"] += 1
+            self.result.identical.append(f"citation of claim {claim.public_id!r}")
+            return
+        if claim.state in PUBLISHED_STATES:
+            raise ValueError(
+                f"claim: {claim.public_id!r} is {claim.state}, so its citations "
+                "are frozen; a correction is a new claim"
+            )
+        if claim.pk in self.claim_ids:
+            # Made by this very file: no one else has seen it yet.
+            citation.full_clean()
+            citation.save()
+        else:
+            if self.actor is None:
+                raise ValueError(
+                    "claim: adding a citation to a claim already in the registry "
+                    "needs an actor (--actor USERNAME)"
+                )
+            from registry.services.workflow import citation_save
+
+            try:
+                citation_save(citation=citation, actor=self.actor)
+            except PermissionDenied as exc:
+                raise ValueError(f"claim: {exc}") from exc
+        self._relays(citation, relays)
+        self.result.created["citations"] += 1
+
+    def _build_citation(
+        self, claim: Claim, item: dict
+    ) -> tuple[Citation, list[Source]]:
         document = self.document(item.get("document"))
         if document is None:
             raise ValueError("a citation needs its document")
@@ -403,12 +553,7 @@ class _Importer:
             end=end,
             stance=item.get("stance") or "asserts",
         )
-        citation.full_clean()
-        citation.save()
-        for position, ref in enumerate(item.get("relays") or [], start=1):
-            CitationRelay.objects.create(
-                citation=citation, source=self.source(ref), position=position
-            )
+        return citation, [self.source(ref) for ref in item.get("relays") or []]
 
     def _figure(self, claim: Claim, item: dict) -> None:
         kind = item.get("kind") or "quantity"
@@ -466,7 +611,12 @@ class _Importer:
         if record.get("preferred"):
             ref = record["preferred"]
             claim = self.claim(ref.get("claim"))
-            preferred = claim.figures.order_by("pk")[int(ref["index"])]
+            try:
+                preferred = claim.figures.order_by("pk")[int(ref["index"])]
+            except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+                raise ValueError(f"preferred: unknown figure {ref!r}") from None
+            if preferred not in figures:
+                raise ValueError("preferred: not one of the conflict's figures")
         conflict = Conflict(
             public_id=record["id"],
             quantity_key=record["quantity_key"],
@@ -506,60 +656,108 @@ class _Importer:
                 source.parent = self.source(ref)
                 source.full_clean()
                 source.save(touch=False, update_fields=["parent"])
-            except (ValueError, ValidationError) as exc:
+            except RECORD_FAILURES as exc:
                 reason = (
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
                 )
-                raise RecordError(number, record, f"parent: {reason}") from exc
+                raise RecordError(
+                    number, record, f"parent: {reason}", self.where
+                ) from exc
         for number, record, claim, ref in self.claim_corrects:
             try:
                 claim.corrects = self.claim(ref)
                 claim.full_clean()
                 claim.save(touch=False, update_fields=["corrects"])
-            except (ValueError, ValidationError) as exc:
+            except RECORD_FAILURES as exc:
                 reason = (
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
                 )
-                raise RecordError(number, record, f"corrects: {reason}") from exc
+                raise RecordError(
+                    number, record, f"corrects: {reason}", self.where
+                ) from exc
+        for number, record, claim, _ref in self.claim_corrects:
+            reason = self._correction_problem(claim)
+            if reason:
+                raise RecordError(number, record, f"corrects: {reason}", self.where)
+
+    @staticmethod
+    def _correction_problem(claim: Claim) -> str | None:
+        """The workflow's rules for a correction, which rows alone can break."""
+        seen = [claim.public_id]
+        target = claim.corrects
+        while target is not None:
+            if target.public_id == claim.public_id:
+                return "a correction cycle: " + " corrects ".join(
+                    [*seen, claim.public_id]
+                )
+            seen.append(target.public_id)
+            if len(seen) > 10_000:
+                break
+            target = target.corrects
+        original = claim.corrects
+        if claim.state in PUBLISHED_STATES and original.state != "superseded":
+            return (
+                f"{original.public_id!r} is {original.state}: a published "
+                "correction supersedes the claim it corrects"
+            )
+        return None
 
 
 def import_records(
-    records: Iterable[dict],
+    records: Iterable[dict | Line],
     *,
     base_dir: Path | None = None,
     existing: str = "error",
+    require_header: bool | None = None,
+    actor=None,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import records in one transaction; raise RecordError on the first bad one."""
-    importer = _Importer(base_dir=base_dir, existing=existing)
+    """Import records in one transaction; raise RecordError on the first bad one.
+
+    ``records`` are what ``read_records`` yields (numbered lines), or plain
+    dicts numbered from 1. Every record is checked against the published
+    schema (``docs/import-format.schema.json``) before it is read. A file
+    needs its header line unless it is a seed (``base_dir`` given, no
+    ``require_header``).
+    """
+    importer = _Importer(base_dir=base_dir, existing=existing, actor=actor)
+    if require_header is None:
+        require_header = base_dir is None
     handlers = {
         "source": importer.import_source,
         "document": importer.import_document,
         "event": importer.import_event,
         "claim": importer.import_claim,
+        "citation": importer.import_citation,
         "conflict": importer.import_conflict,
     }
     with transaction.atomic():
         seen_header = False
-        for number, record in enumerate(records, start=1):
-            if not isinstance(record, dict):
-                raise RecordError(number, None, "a record must be an object")
-            kind = record.get("type")
+        for position, item in enumerate(records, start=1):
+            if isinstance(item, Line):
+                number, record, importer.where = item
+            else:
+                number, record = position, item
+                importer.where = "record"
+            problem = check_record(record)
+            if problem is not None:
+                raise RecordError(
+                    number,
+                    record if isinstance(record, dict) else None,
+                    problem,
+                    importer.where,
+                )
+            kind = record["type"]
             if kind == "meta":
-                if record.get("format") != FORMAT or record.get("version") != VERSION:
-                    raise RecordError(
-                        number, record, f"expected format {FORMAT!r} version {VERSION}"
-                    )
                 seen_header = True
                 continue
-            if kind not in handlers:
+            if require_header and not seen_header:
                 raise RecordError(
                     number,
                     record,
-                    f"unknown type {kind!r}; expected one of {RECORD_TYPES}",
+                    f"missing header line (type 'meta', format {FORMAT!r})",
+                    importer.where,
                 )
-            if not record.get("id"):
-                raise RecordError(number, record, "every record needs an id")
             try:
                 # A savepoint per record keeps PostgreSQL's transaction usable
                 # long enough to report which record failed.
@@ -567,17 +765,15 @@ def import_records(
                     handlers[kind](number, record)
             except RecordError:
                 raise
-            except KeyError as exc:
-                raise RecordError(
-                    number, record, f"missing field {exc.args[0]!r}"
-                ) from exc
             except ValidationError as exc:
-                raise RecordError(number, record, _messages(exc)) from exc
-            except (ValueError, TypeError, IntegrityError) as exc:
-                raise RecordError(number, record, str(exc)) from exc
+                raise RecordError(
+                    number, record, _messages(exc), importer.where
+                ) from exc
+            except RECORD_FAILURES as exc:
+                raise RecordError(number, record, str(exc), importer.where) from exc
             if progress is not None:
                 progress(1)
-        if not seen_header and base_dir is None:
+        if require_header and not seen_header:
             raise RecordError(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
@@ -595,6 +791,25 @@ def import_records(
             claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
         )
     return importer.result
+
+
+def import_file(
+    path: Path,
+    *,
+    existing: str = "error",
+    actor=None,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a JSON Lines file (header required) or a YAML seed list; a
+    document's ``text_file`` is read from the file's folder, never outside it."""
+    return import_records(
+        read_records(path),
+        base_dir=path.parent,
+        existing=existing,
+        actor=actor,
+        require_header=path.suffix not in {".yaml", ".yml"},
+        progress=progress,
+    )
 
 
 # --------------------------------------------------------------------- export

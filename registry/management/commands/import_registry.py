@@ -22,11 +22,11 @@ class Command(BaseCommand):
     def handle(self, *args, file: Path, skip_existing: bool, **options):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
-        total = sum(1 for line in file.open(encoding="utf-8") if line.strip()) - 1
+        total = sum(1 for line in file.open("rb") if line.strip()) - 1
         with transfer.progress_bar(max(total, 0), "Importing") as bar:
             try:
-                result = transfer.import_records(
-                    transfer.read_records(file),
+                result = transfer.import_file(
+                    file,
                     existing="skip" if skip_existing else "error",
                     progress=bar.update,
                 )
