@@ -58,14 +58,34 @@ def test_export_import_export_is_identical(tmp_path):
     }
 
 
-def test_import_into_a_non_empty_registry_refuses_duplicates(tmp_path):
+def test_reimporting_an_export_finds_everything_identical(tmp_path):
     call_command("load_seeds", verbosity=0)
+    first = export()
     path = tmp_path / "registry.jsonl"
-    path.write_text(export(), encoding="utf-8")
-    before = Claim.objects.count()
-    with pytest.raises(CommandError, match=r"line 2 \(source .*already exists"):
+    path.write_text(first, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_registry", str(path), stdout=out)
+    assert "already present" in out.getvalue()
+    assert "created" not in out.getvalue()
+    assert export() == first
+
+
+def test_a_differing_record_is_refused_and_nothing_changes(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    lines = export().splitlines()
+    index = next(i for i, line in enumerate(lines) if '"id":"sohr"' in line)
+    record = json.loads(lines[index])
+    record["reliability"] = "D"
+    lines[index] = json.dumps(record, ensure_ascii=False)
+    path = tmp_path / "registry.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = export()
+    with pytest.raises(
+        CommandError,
+        match=rf"line {index + 1} \(source 'sohr'\): reliability: differs .*--update",
+    ):
         call_command("import_registry", str(path), stdout=io.StringIO())
-    assert Claim.objects.count() == before
+    assert export() == before
 
 
 def test_bad_record_names_its_line_and_imports_nothing(tmp_path):

@@ -24,6 +24,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
@@ -109,17 +110,69 @@ class Line(NamedTuple):
 class ImportResult:
     created: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    # Per record, for a dry run's report: "claim 'x'" and, for differing
+    # records, each field's stored and new value.
+    new: list[str] = field(default_factory=list)
     identical: list[str] = field(default_factory=list)
+    differing: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = []
-        if self.created:
-            made = ", ".join(f"{n} {t}" for t, n in sorted(self.created.items()))
-            parts.append(f"created {made}")
-        if self.skipped:
-            kept = ", ".join(f"{n} {t}" for t, n in sorted(self.skipped.items()))
-            parts.append(f"already present {kept}")
+        for verb, counts in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("already present", self.skipped),
+        ):
+            if counts:
+                parts.append(
+                    f"{verb} "
+                    + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+                )
         return "; ".join(parts) or "nothing to do"
+
+    def report(self) -> str:
+        """What a dry run found, record by record."""
+        lines = [f"would create: {label}" for label in self.new]
+        lines += [f"identical: {label}" for label in self.identical]
+        for label, changes in self.differing.items():
+            lines.append(f"differs: {label}")
+            lines += [
+                f"    {name}: {old!r:.120} -> {new!r:.120}"
+                for name, old, new in changes
+            ]
+        return "\n".join(lines)
+
+
+# Bookkeeping and derived fields: never a difference between a file and the
+# registry.
+NOT_COMPARED = frozenset(
+    {"type", "id", "created_at", "updated_at", "content_hash", "text_file"}
+)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old in (None, "", []) and new in (None, "", []):
+        return True
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(
+            _same(a, b) for a, b in zip(old, new, strict=True)
+        )
+    if isinstance(old, dict) and isinstance(new, dict):
+        # Only what the file gives: a file may leave out offsets or intervals.
+        return all(
+            _same(old.get(k), v) for k, v in new.items() if k not in {"low", "high"}
+        )
+    if (
+        isinstance(old, str)
+        and isinstance(new, int | float)
+        and not isinstance(new, bool)
+    ):
+        try:
+            return Decimal(old) == Decimal(str(new))
+        except ArithmeticError:
+            return False
+    return old == new
 
 
 # --------------------------------------------------------------------- reading
@@ -218,11 +271,14 @@ def _messages(exc: ValidationError) -> str:
 
 
 class _Importer:
-    def __init__(self, *, base_dir: Path | None, existing: str, actor=None):
+    def __init__(
+        self, *, base_dir: Path | None, existing: str, actor=None, dry_run=False
+    ):
         self.base_dir = base_dir
         self.actor = actor
+        self.dry_run = dry_run
         self.where = "line"
-        self.existing = existing  # "error" or "skip"
+        self.existing = existing  # "error", "update" or "skip"
         self.result = ImportResult()
         self.users: dict[str, Any] = {}
         self.sources: dict[str, Source] = {}
@@ -282,12 +338,135 @@ class _Importer:
     # -- records
 
     def _exists(self, model, record: dict) -> bool:
-        if not model.objects.filter(public_id=record["id"]).exists():
+        """False for a new record; otherwise compare it with the stored one:
+        identical is left alone, a difference is refused, reported (dry run)
+        or applied (``existing="update"``)."""
+        label = f"{record['type']} {record['id']!r}"
+        stored = model.objects.filter(public_id=record["id"]).first()
+        if stored is None:
+            self.result.new.append(label)
             return False
+        plural = record["type"] + "s"
         if self.existing == "skip":
-            self.result.skipped[record["type"] + "s"] += 1
+            self.result.skipped[plural] += 1
             return True
-        raise ValueError(f"a {record['type']} with id {record['id']!r} already exists")
+        current = EXPORTERS[record["type"]](stored)
+        changes = [
+            (name, current.get(name), self._comparable(name, value))
+            for name, value in record.items()
+            if name not in NOT_COMPARED
+            and not _same(current.get(name), self._comparable(name, value))
+        ]
+        if not changes:
+            self.result.identical.append(label)
+            self.result.skipped[plural] += 1
+            return True
+        self.result.differing[label] = changes
+        if self.dry_run:
+            return True
+        names = ", ".join(name for name, _, _ in changes)
+        if model is Claim:
+            if stored.state in PUBLISHED_STATES:
+                raise ValueError(
+                    f"{names}: differs from the stored claim, which is "
+                    f"{stored.state}: a published claim never changes in place; "
+                    "import a correction (a new claim with corrects)"
+                )
+            raise ValueError(
+                f"{names}: differs from the stored claim; claims are edited in "
+                "the admin (a citation record adds a citation)"
+            )
+        if model is Conflict:
+            raise ValueError(
+                f"{names}: differs from the stored conflict; reviewers settle "
+                "conflicts in the admin"
+            )
+        if self.existing != "update":
+            raise ValueError(
+                f"{names}: differs from the stored {record['type']} (--dry-run "
+                "shows how; --update applies it)"
+            )
+        if self.actor is None:
+            raise ValueError("--update needs an actor (--actor USERNAME)")
+        self._update(stored, record, {name for name, _, _ in changes})
+        self.result.updated[plural] += 1
+        return True
+
+    def _comparable(self, name: str, value: Any) -> Any:
+        """A file's value as the export writes it: references by public id."""
+        try:
+            if name in {"parent", "publisher"} and value:
+                return self.source(value).public_id
+            if name == "part_of" and value:
+                return self.document(value).public_id
+            if name == "citations" and isinstance(value, list):
+                return [
+                    {
+                        **c,
+                        "relays": [
+                            self.source(r).public_id for r in c.get("relays") or []
+                        ],
+                    }
+                    if isinstance(c, dict)
+                    else c
+                    for c in value
+                ]
+        except ValueError:
+            return value
+        return value
+
+    def _update(self, stored, record: dict, names: set[str]) -> None:
+        """Apply a file's differing fields through the services, which keep
+        history (who, when) and the public projection current."""
+        from registry.services.records import document_save, event_save, source_save
+
+        dates = {"published_on", "date_earliest", "date_latest"}
+        refs = {
+            "parent": self.source,
+            "publisher": self.source,
+            "part_of": self.document,
+        }
+        defaults = {
+            "reliability": "F",
+            "published_precision": "day",
+            "date_precision": "day",
+            "place_precision": "exact",
+        }
+        for name in names - {"aliases"}:
+            value = record[name]
+            if name in refs:
+                value = refs[name](value)
+            elif name in dates:
+                value = _date(value, name)
+            elif name == "retrieved_at":
+                value = _datetime(value, name)
+            elif name in {"latitude", "longitude"}:
+                value = None if value in (None, "") else Decimal(str(value))
+            elif value is None:
+                value = defaults.get(name, "")
+            setattr(stored, name, value)
+        if isinstance(stored, Source):
+            source_save(source=stored, actor=self.actor)
+            if "aliases" in names:
+                self._set_aliases(stored, record.get("aliases") or [])
+        elif isinstance(stored, Document):
+            document_save(document=stored, actor=self.actor)
+        else:
+            event_save(event=stored, actor=self.actor)
+
+    def _set_aliases(self, source: Source, aliases: list[str]) -> None:
+        keep = {SourceAlias.normalise(a) for a in aliases}
+        keep |= {
+            SourceAlias.normalise(n) for n in (source.name, source.short_name) if n
+        }
+        source.aliases.exclude(key__in=keep).delete()
+        for alias in aliases:
+            key = SourceAlias.normalise(alias)
+            clash = SourceAlias.objects.filter(key=key).first()
+            if clash is not None and clash.source_id != source.pk:
+                raise ValueError(f"aliases: {alias!r} already names {clash.source}")
+            if clash is None:
+                SourceAlias.objects.create(source=source, alias=alias)
 
     def _timestamps(self, obj, record: dict) -> None:
         for name in ("created_at", "updated_at"):
@@ -327,13 +506,14 @@ class _Importer:
         self.result.created["sources"] += 1
 
     def import_document(self, number: int, record: dict) -> None:
-        if self._exists(Document, record):
-            return
         text = record.get("text")
         if record.get("text_file"):
             if text is not None:
                 raise ValueError("text, text_file: give one, not both")
             text = self._text_file(record["text_file"])
+            record = {**record, "text": text}
+        if self._exists(Document, record):
+            return
         if not text:
             raise ValueError("a document needs its text")
         if record.get("content_hash") and record["content_hash"] != text_hash(text):
@@ -710,6 +890,7 @@ def import_records(
     existing: str = "error",
     require_header: bool | None = None,
     actor=None,
+    dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import records in one transaction; raise RecordError on the first bad one.
@@ -720,7 +901,9 @@ def import_records(
     needs its header line unless it is a seed (``base_dir`` given, no
     ``require_header``).
     """
-    importer = _Importer(base_dir=base_dir, existing=existing, actor=actor)
+    importer = _Importer(
+        base_dir=base_dir, existing=existing, actor=actor, dry_run=dry_run
+    )
     if require_header is None:
         require_header = base_dir is None
     handlers = {
@@ -778,6 +961,11 @@ def import_records(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
         importer.finish()
+        if dry_run:
+            # Every record was checked and written as a real import would
+            # write it; none of it stays.
+            transaction.set_rollback(True)
+            return importer.result
         # Detection runs once per quantity the file's figures touch, after
         # the file's own conflicts are in: it finds them unchanged (an export
         # re-imports byte-identical) and opens what the file does not carry.
@@ -798,6 +986,7 @@ def import_file(
     *,
     existing: str = "error",
     actor=None,
+    dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
     """Import a JSON Lines file (header required) or a YAML seed list; a
@@ -807,6 +996,7 @@ def import_file(
         base_dir=path.parent,
         existing=existing,
         actor=actor,
+        dry_run=dry_run,
         require_header=path.suffix not in {".yaml", ".yml"},
         progress=progress,
     )
@@ -966,6 +1156,15 @@ def _conflict_record(conflict: Conflict) -> dict:
         "created_at": _iso(conflict.created_at),
         "updated_at": _iso(conflict.updated_at),
     }
+
+
+EXPORTERS = {
+    "source": _source_record,
+    "document": _document_record,
+    "event": _event_record,
+    "claim": _claim_record,
+    "conflict": _conflict_record,
+}
 
 
 def export_counts() -> int:
