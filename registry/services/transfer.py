@@ -5,15 +5,18 @@ One JSON object a line. The first line is a header::
     {"type": "meta", "format": "factcheck-registry", "version": 1}
 
 then records of type ``source``, ``document``, ``event``, ``claim`` (with
-its ``citations``, ``figures`` and ``transitions`` inline) and
-``conflict``. Records refer to one another by their public ``id``. The
-seed file (``seeds/registry.yaml``) holds the same records as a YAML list,
-with two conveniences for people writing it by hand: a document may name a
-``text_file`` beside it instead of carrying its ``text``, and a citation may
-leave out its offsets when its quote occurs once in the document.
+its ``citations``, ``figures`` and ``transitions`` inline), ``citation`` (a
+citation added to a claim by its id) and ``conflict``, each defined by
+``docs/import-format.schema.json`` and checked against it. Records refer to
+one another by their public ``id``. A document may name a ``text_file``
+inside the import file's folder instead of carrying its ``text``, and a
+citation may leave out its offsets when its quote occurs once in the
+document. The seed file (``seeds/registry.yaml``) holds the same records as
+a YAML list.
 
 An import runs in one transaction: the first bad record stops it, names the
-record and the reason, and leaves the database as it was.
+line, the record and the field, and leaves the database as it was. A record
+already present is compared with the file (see ``docs/import.md``).
 """
 
 from __future__ import annotations
