@@ -280,6 +280,7 @@ class _Importer:
         self.base_dir = base_dir
         self.actor = actor
         self.dry_run = dry_run
+        self.was_empty: dict[type, bool] = {}
         self.where = "line"
         self.existing = existing  # "error", "update" or "skip"
         self.result = ImportResult()
@@ -345,7 +346,15 @@ class _Importer:
         identical is left alone, a difference is refused, reported (dry run)
         or applied (``existing="update"``)."""
         label = f"{record['type']} {record['id']!r}"
-        stored = model.objects.filter(public_id=record["id"]).first()
+        if model not in self.was_empty:
+            self.was_empty[model] = not model.objects.exists()
+        # Into an empty table nothing can be present but what this file
+        # made, which the unique index refuses: no query a record.
+        stored = (
+            None
+            if self.was_empty[model]
+            else model.objects.filter(public_id=record["id"]).first()
+        )
         if stored is None:
             self.result.new.append(label)
             return False
@@ -979,14 +988,23 @@ def import_records(
         # the file's own conflicts are in: it finds them unchanged (an export
         # re-imports byte-identical) and opens what the file does not carry.
         from registry.services.conflicts import conflicts_refresh
-        from registry.services.projection import projection_refresh
+        from registry.services.projection import (
+            projection_rebuild,
+            projection_refresh,
+        )
 
         detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
         if detected.opened:
             importer.result.created["conflicts detected"] += len(detected.opened)
-        projection_refresh(
-            claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
-        )
+        if importer.was_empty.get(Claim):
+            # No claim before this file, so the projection held none: one
+            # rebuild in batches gives the same rows as refreshing each claim,
+            # faster (a restore into an empty registry).
+            projection_rebuild()
+        else:
+            projection_refresh(
+                claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
+            )
     return importer.result
 
 
