@@ -163,3 +163,30 @@ def test_the_schema_refuses_a_citation_record_without_its_claim(tmp_path, regist
     with pytest.raises(RecordError, match=r"line 2 \(citation\): claim: missing"):
         import_file(path)
     assert json.loads(path.read_text().splitlines()[1])["type"] == "citation"
+
+
+def test_aliases_in_another_order_are_identical(tmp_path, registry):
+    path = article(tmp_path, [sohr(aliases=["the London-based agency"])])
+    assert "already present 1 sources" in run(path)
+
+
+def test_a_cited_documents_text_is_never_updated(tmp_path, registry, reviewer):
+    document = copy.deepcopy(BASE[3]) | {"text": ARTICLE_TEXT + " Updated."}
+    path = article(tmp_path, [document])
+    with pytest.raises(CommandError, match=r"text: differs, and the document is cited"):
+        run(path, "--update", "--actor", reviewer.username)
+
+
+def test_update_changes_an_event_through_its_service(tmp_path, registry, reviewer):
+    event = copy.deepcopy(BASE[4]) | {
+        "place": "Al-Mazare",
+        "latitude": 35.1,
+        "longitude": 40.2,
+    }
+    path = article(tmp_path, [event])
+    out = run(path, "--update", "--actor", reviewer.username)
+    assert "updated 1 events" in out
+    from registry.models import Event
+
+    stored = Event.objects.get(public_id="ev")
+    assert (stored.place, float(stored.latitude)) == ("Al-Mazare", 35.1)

@@ -363,6 +363,10 @@ class _Importer:
             self.result.skipped[plural] += 1
             return True
         current = EXPORTERS[record["type"]](stored)
+        if isinstance(record.get("aliases"), list):
+            # A set of names: their order is no difference.
+            current["aliases"] = sorted(current.get("aliases") or [])
+            record = {**record, "aliases": sorted(record["aliases"])}
         changes = [
             (name, current.get(name), self._comparable(name, value))
             for name, value in record.items()
@@ -457,6 +461,17 @@ class _Importer:
             elif value is None:
                 value = defaults.get(name, "")
             setattr(stored, name, value)
+        cited_text = (
+            isinstance(stored, Document)
+            and "text" in names
+            and stored.citations.exists()
+        )
+        if cited_text:
+            raise ValueError(
+                "text: differs, and the document is cited: its quotes are "
+                "checked against this text, so import the new text as a new "
+                "document"
+            )
         if isinstance(stored, Source):
             source_save(source=stored, actor=self.actor)
             if "aliases" in names:

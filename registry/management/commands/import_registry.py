@@ -63,7 +63,9 @@ class Command(BaseCommand):
                     progress=bar.update,
                 )
             except transfer.RecordError as exc:
-                raise CommandError(f"{file}: {exc}. Nothing was imported.") from exc
+                raise CommandError(
+                    f"{file}: {str(exc).rstrip('.')}. Nothing was imported."
+                ) from exc
         if dry_run:
             self.stdout.write(result.report())
             self.stdout.write(f"Dry run of {file}: nothing was changed.")

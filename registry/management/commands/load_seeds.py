@@ -23,5 +23,7 @@ class Command(BaseCommand):
         try:
             result = transfer.import_file(file, existing="skip")
         except transfer.RecordError as exc:
-            raise CommandError(f"{file}: {exc}. Nothing was loaded.") from exc
+            raise CommandError(
+                f"{file}: {str(exc).rstrip('.')}. Nothing was loaded."
+            ) from exc
         self.stdout.write(self.style.SUCCESS(f"Seed {file.name}: {result.summary()}."))
