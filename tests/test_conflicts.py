@@ -459,3 +459,38 @@ def test_editing_a_member_figure_against_the_decision_reopens():
     assert the_conflict().status == ConflictStatus.OPEN
     decision = ConflictDecision.objects.get(action=ConflictAction.SETTLED)
     assert sorted(row[1] for row in decision.figures) == [5, 8]
+
+
+@pytest.mark.postgres
+def test_refresh_over_more_keys_than_the_lock_table_holds():
+    """A restore refreshes every quantity in one transaction: 16,000 keys
+    used to need 16,000 advisory locks held to commit (out of shared memory
+    at about 12,500 with default settings); slots keep it at most 1,024."""
+    claim = ClaimFactory(state="in_review")
+    rows = []
+    for i in range(16_000):
+        for value in (5, 9) if i < 10 else (5,):
+            made = Figure(
+                claim=claim,
+                metric="killed",
+                subject=f"group {i}",
+                qualifier="exactly",
+                value=value,
+            )
+            made.derive_interval()
+            made.quantity_key = made.compute_quantity_key()
+            rows.append(made)
+    Figure.objects.bulk_create(rows, batch_size=5000)
+    keys = {f.quantity_key for f in rows}
+    assert len(keys) == 16_000
+    with CaptureQueriesContext(connection) as queries:
+        result = conflicts.conflicts_refresh(quantity_keys=keys)
+    assert len(result.opened) == 10
+    # Set-based: a few queries per batch of keys, not per key.
+    assert len(queries) < 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] <= conflicts.LOCK_SLOTS

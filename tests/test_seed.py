@@ -151,12 +151,13 @@ def _bad_seed(tmp_path, replace_from, replace_to):
         (
             "      value: 212",
             "      value: -212",
-            r"\(claim 'sohr-212-daesh-members'\): figure 1: ",
+            r"\(claim 'sohr-212-daesh-members'\): figures\[0\]\.value: -212 is less "
+            r"than the minimum of 0",
         ),
         (
             "  kind: monitor",
             "  kind: blog",
-            r"\(source 'sohr'\): kind: Value 'blog' is not a valid choice",
+            r"\(source 'sohr'\): kind: 'blog' is not one of",
         ),
     ],
     ids=["quote-not-verbatim", "unknown-source", "negative-count", "bad-kind"],

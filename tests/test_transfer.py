@@ -58,14 +58,34 @@ def test_export_import_export_is_identical(tmp_path):
     }
 
 
-def test_import_into_a_non_empty_registry_refuses_duplicates(tmp_path):
+def test_reimporting_an_export_finds_everything_identical(tmp_path):
     call_command("load_seeds", verbosity=0)
+    first = export()
     path = tmp_path / "registry.jsonl"
-    path.write_text(export(), encoding="utf-8")
-    before = Claim.objects.count()
-    with pytest.raises(CommandError, match=r"record 2 \(source .*already exists"):
+    path.write_text(first, encoding="utf-8")
+    out = io.StringIO()
+    call_command("import_registry", str(path), stdout=out)
+    assert "already present" in out.getvalue()
+    assert "created" not in out.getvalue()
+    assert export() == first
+
+
+def test_a_differing_record_is_refused_and_nothing_changes(tmp_path):
+    call_command("load_seeds", verbosity=0)
+    lines = export().splitlines()
+    index = next(i for i, line in enumerate(lines) if '"id":"sohr"' in line)
+    record = json.loads(lines[index])
+    record["reliability"] = "D"
+    lines[index] = json.dumps(record, ensure_ascii=False)
+    path = tmp_path / "registry.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = export()
+    with pytest.raises(
+        CommandError,
+        match=rf"line {index + 1} \(source 'sohr'\): reliability: differs .*--update",
+    ):
         call_command("import_registry", str(path), stdout=io.StringIO())
-    assert Claim.objects.count() == before
+    assert export() == before
 
 
 def test_bad_record_names_its_line_and_imports_nothing(tmp_path):
@@ -81,7 +101,7 @@ def test_bad_record_names_its_line_and_imports_nothing(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(
         CommandError,
-        match=rf"record {index + 1} \(claim '{record['id']}'\): citation 1",
+        match=rf"line {index + 1} \(claim '{record['id']}'\): citation 1",
     ):
         call_command("import_registry", str(path), stdout=io.StringIO())
     assert Source.objects.count() == 0
@@ -107,7 +127,7 @@ def test_file_that_is_not_json_lines_is_refused(tmp_path):
     path.write_text(
         '{"type": "meta", "format": "factcheck-registry", "version": 1}\n{oops\n'
     )
-    with pytest.raises(CommandError, match="record 2: not valid JSON"):
+    with pytest.raises(CommandError, match="line 2: not valid JSON"):
         call_command("import_registry", str(path), stdout=io.StringIO())
 
 
@@ -117,3 +137,36 @@ def test_export_to_a_file_writes_it_whole(tmp_path):
     call_command("export_registry", str(path), stdout=io.StringIO())
     assert path.read_text(encoding="utf-8") == export()
     assert not (tmp_path / "backup.jsonl.partial").exists()
+
+
+def test_revisions_and_times_of_day_round_trip(tmp_path):
+    import datetime as dt
+
+    from registry.models import Figure
+
+    call_command("load_seeds", verbosity=0)
+    claim = Claim.objects.get(public_id="sohr-al-mazare-eight-soldiers")
+    Claim.objects.filter(pk=claim.pk).update(state="draft")
+    first_figure = claim.figures.order_by("pk").first()
+    Figure.objects.filter(pk=first_figure.pk).update(
+        as_of=dt.date(2020, 4, 9), as_of_time=dt.time(9, 30)
+    )
+    later = Figure.objects.get(pk=first_figure.pk)
+    later.pk = None
+    later.value, later.as_of_time, later.revises = 11, dt.time(20), first_figure
+    later.save()
+    first = export()
+    path = tmp_path / "registry.jsonl"
+    path.write_text(first, encoding="utf-8")
+    record = next(
+        json.loads(line) for line in first.splitlines() if claim.public_id in line
+        and '"type":"claim"' in line.replace(" ", "")
+    )
+    assert record["figures"][1]["revises"] == {"claim": claim.public_id, "index": 0}
+    assert record["figures"][0]["as_of_time"] == "09:30:00"
+
+    wipe()
+    call_command("import_registry", str(path), stdout=io.StringIO())
+    assert export() == first
+    revised = Claim.objects.get(pk__isnull=False, public_id=claim.public_id)
+    assert revised.figures.order_by("pk")[1].revises_id is not None

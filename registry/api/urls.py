@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from registry.api import views
+from registry.api import schemas, views
 
 app_name = "api"
 
@@ -41,5 +41,6 @@ urlpatterns = [
         views.DataPackageView.as_view(),
         name="export-datapackage",
     ),
+    path("schemas/import.json", schemas.import_schema, name="schema-import"),
     *router.urls,
 ]

@@ -25,6 +25,7 @@ figures of those keys through the ``quantity_key`` index, never the table.
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -60,16 +61,38 @@ class RefreshResult:
     dissolved: list[str] = field(default_factory=list)  # quantity keys
 
 
-def _lock_quantity(key: str) -> None:
+# Quantity keys share a fixed number of lock slots: a refresh over any
+# number of keys holds at most this many locks.
+LOCK_SLOTS = 1024
+# The first half of PostgreSQL's two-part advisory lock key, so that our
+# slots never meet another user of advisory locks on the same database.
+LOCK_NAMESPACE = 0x51A7
+
+
+def _lock_slot(key: str) -> int:
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big") % LOCK_SLOTS
+
+
+def _lock_quantity(keys: Iterable[str]) -> None:
     # Two transactions adding figures to one quantity must not each miss the
     # other's figure: on PostgreSQL, serialise them on the key (SQLite
-    # already serialises writers).
-    if connection.vendor == "postgresql":
-        number = int.from_bytes(
-            hashlib.sha256(key.encode()).digest()[:8], "big", signed=True
+    # already serialises writers). A lock per key held to commit runs out of
+    # shared memory at a few thousand keys (``max_locks_per_transaction``),
+    # so keys are hashed into LOCK_SLOTS slots: two writers of one quantity
+    # still meet on its slot, writers of unrelated quantities sometimes wait
+    # for nothing. Slots are taken in sorted order, so two refreshes never
+    # wait on each other crosswise.
+    if connection.vendor != "postgresql":
+        return
+    slots = sorted({_lock_slot(key) for key in keys})
+    if not slots:
+        return
+    with connection.cursor() as cursor:
+        # One statement: a function scan over the array runs in array order.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, slot) FROM unnest(%s::int[]) AS slot",
+            [LOCK_NAMESPACE, slots],
         )
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
 
 
 def record_decision(
@@ -95,20 +118,18 @@ def record_decision(
     )
 
 
-
-
-def _refresh_key(key: str, result: RefreshResult) -> None:
-    _lock_quantity(key)
-    taking_part = list(
-        Figure.objects.filter(quantity_key=key, claim__state__in=PARTICIPATING_STATES)
-        .select_related("claim")
-        .prefetch_related("claim__citations")
-        .order_by("pk")
-    )
+def _refresh_key(
+    key: str,
+    figures: list[Figure],
+    conflict: Conflict | None,
+    old_ids: set[int],
+    result: RefreshResult,
+) -> None:
+    """One quantity: its taking-part figures (in pk order), its conflict row
+    (locked) and that conflict's current members, all read beforehand."""
     # An originator's earlier figure, revised by its later one, takes no part.
-    figures = rules.current_figures(taking_part, rules.originators_of(taking_part))
+    figures = rules.current_figures(figures, rules.originators_of(figures))
     disagreements = rules.find_disagreements(figures)
-    conflict = Conflict.objects.select_for_update().filter(quantity_key=key).first()
     ids = {f.pk for f in figures}
     if not disagreements:
         if conflict is not None:
@@ -136,7 +157,6 @@ def _refresh_key(key: str, result: RefreshResult) -> None:
         record_decision(conflict, ConflictAction.OPENED, figures=figures)
         result.opened.append(conflict)
         return
-    old_ids = set(conflict.figures.values_list("pk", flat=True))
     added = ids - old_ids
     if conflict.status != ConflictStatus.OPEN:
         # A figure edited since the decision (same row, other interval) is
@@ -195,13 +215,53 @@ def _refresh_key(key: str, result: RefreshResult) -> None:
         result.updated.append(conflict)
 
 
+# Keys read per query: a refresh after a bulk load reads its figures and
+# conflicts a batch of keys at a time, not a key at a time.
+REFRESH_BATCH = 1000
+
+
 def conflicts_refresh(*, quantity_keys: Iterable[str]) -> RefreshResult:
     """Recompute the conflicts of these quantities, and only these."""
     result = RefreshResult()
+    keys = sorted({k for k in quantity_keys if k})
+    if not keys:
+        return result
     with transaction.atomic():
-        # A fixed order, so that two refreshes never wait on each other crosswise.
-        for key in sorted({k for k in quantity_keys if k}):
-            _refresh_key(key, result)
+        # Every slot first, before any read: the figures read below are then
+        # complete for each key until commit.
+        _lock_quantity(keys)
+        for start in range(0, len(keys), REFRESH_BATCH):
+            batch = keys[start : start + REFRESH_BATCH]
+            figures: dict[str, list[Figure]] = defaultdict(list)
+            for figure in (
+                Figure.objects.filter(
+                    quantity_key__in=batch, claim__state__in=PARTICIPATING_STATES
+                )
+                .select_related("claim")
+                .prefetch_related("claim__citations")
+                .order_by("pk")
+            ):
+                figures[figure.quantity_key].append(figure)
+            found = {
+                c.quantity_key: c
+                for c in Conflict.objects.select_for_update()
+                .filter(quantity_key__in=batch)
+                .order_by("pk")
+            }
+            members: dict[int, set[int]] = defaultdict(set)
+            for conflict_id, figure_id in Conflict.figures.through.objects.filter(
+                conflict_id__in=[c.pk for c in found.values()]
+            ).values_list("conflict_id", "figure_id"):
+                members[conflict_id].add(figure_id)
+            for key in batch:
+                conflict = found.get(key)
+                _refresh_key(
+                    key,
+                    figures.get(key, []),
+                    conflict,
+                    members[conflict.pk] if conflict is not None else set(),
+                    result,
+                )
     return result
 
 

@@ -5,15 +5,18 @@ One JSON object a line. The first line is a header::
     {"type": "meta", "format": "factcheck-registry", "version": 1}
 
 then records of type ``source``, ``document``, ``event``, ``claim`` (with
-its ``citations``, ``figures`` and ``transitions`` inline) and
-``conflict``. Records refer to one another by their public ``id``. The
-seed file (``seeds/registry.yaml``) holds the same records as a YAML list,
-with two conveniences for people writing it by hand: a document may name a
-``text_file`` beside it instead of carrying its ``text``, and a citation may
-leave out its offsets when its quote occurs once in the document.
+its ``citations``, ``figures`` and ``transitions`` inline), ``citation`` (a
+citation added to a claim by its id) and ``conflict``, each defined by
+``docs/import-format.schema.json`` and checked against it. Records refer to
+one another by their public ``id``. A document may name a ``text_file``
+inside the import file's folder instead of carrying its ``text``, and a
+citation may leave out its offsets when its quote occurs once in the
+document. The seed file (``seeds/registry.yaml``) holds the same records as
+a YAML list.
 
 An import runs in one transaction: the first bad record stops it, names the
-record and the reason, and leaves the database as it was.
+line, the record and the field, and leaves the database as it was. A record
+already present is compared with the file (see ``docs/import.md``).
 """
 
 from __future__ import annotations
@@ -24,15 +27,20 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import yaml
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import (
+    ObjectDoesNotExist,
+    PermissionDenied,
+    ValidationError,
+)
+from django.db import DatabaseError, transaction
 from django.db.models import F, Prefetch
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from registry.models import (
     Citation,
@@ -48,67 +56,180 @@ from registry.models import (
     text_hash,
 )
 from registry.services.conflicts import record_decision
+from registry.services.import_schema import check_record
 
 FORMAT = "factcheck-registry"
 VERSION = 1
-RECORD_TYPES = ("source", "document", "event", "claim", "conflict")
+RECORD_TYPES = ("source", "document", "event", "claim", "citation", "conflict")
+PUBLISHED_STATES = frozenset({"approved", "retracted", "superseded"})
+# Whatever a malformed record can make the reading code raise: each becomes
+# a RecordError naming the record, never a traceback.
+RECORD_FAILURES = (
+    ValueError,
+    TypeError,
+    LookupError,
+    ArithmeticError,
+    AttributeError,
+    RecursionError,
+    DatabaseError,
+    ValidationError,
+    ObjectDoesNotExist,
+)
 
 
 class RecordError(Exception):
-    """A record that cannot be imported; says which one and why."""
+    """A record that cannot be imported; says which one and why.
 
-    def __init__(self, number: int, record: dict | None, reason: str):
+    ``number`` is the line of a JSON Lines file (the position in a YAML
+    list, where ``where`` is "record")."""
+
+    def __init__(
+        self, number: int, record: dict | None, reason: str, where: str = "line"
+    ):
         self.number = number
         self.record = record
         self.reason = reason
         label = ""
         if isinstance(record, dict):
-            label = f" ({record.get('type', '?')} {record.get('id', '?')!r})"
-        super().__init__(f"record {number}{label}: {reason}")
+            kind = record.get("type")
+            kind = kind if isinstance(kind, str) else "?"
+            ident = record.get("id") if "id" in record else record.get("claim")
+            if ident is not None:
+                label = f" ({kind} {ident!r:.80})"
+            elif kind != "?":
+                label = f" ({kind})"
+        super().__init__(f"{where} {number}{label}: {reason}")
+
+
+class Line(NamedTuple):
+    """A record and where it was read: its line (JSON Lines) or position."""
+
+    number: int
+    record: Any
+    where: str = "line"
 
 
 @dataclass
 class ImportResult:
     created: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    # Per record, for a dry run's report: "claim 'x'" and, for differing
+    # records, each field's stored and new value.
+    new: list[str] = field(default_factory=list)
+    identical: list[str] = field(default_factory=list)
+    differing: dict[str, list[tuple[str, Any, Any]]] = field(default_factory=dict)
 
     def summary(self) -> str:
         parts = []
-        if self.created:
-            made = ", ".join(f"{n} {t}" for t, n in sorted(self.created.items()))
-            parts.append(f"created {made}")
-        if self.skipped:
-            kept = ", ".join(f"{n} {t}" for t, n in sorted(self.skipped.items()))
-            parts.append(f"already present {kept}")
+        for verb, counts in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("already present", self.skipped),
+        ):
+            if counts:
+                parts.append(
+                    f"{verb} "
+                    + ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+                )
         return "; ".join(parts) or "nothing to do"
+
+    def report(self) -> str:
+        """What a dry run found, record by record."""
+        lines = [f"would create: {label}" for label in self.new]
+        lines += [f"identical: {label}" for label in self.identical]
+        for label, changes in self.differing.items():
+            lines.append(f"differs: {label}")
+            lines += [
+                f"    {name}: {old!r:.120} -> {new!r:.120}"
+                for name, old, new in changes
+            ]
+        return "\n".join(lines)
+
+
+# Bookkeeping and derived fields: never a difference between a file and the
+# registry.
+NOT_COMPARED = frozenset(
+    {"type", "id", "created_at", "updated_at", "content_hash", "text_file"}
+)
+
+
+def _same(old: Any, new: Any) -> bool:
+    if old in (None, "", []) and new in (None, "", []):
+        return True
+    if isinstance(old, list) and isinstance(new, list):
+        return len(old) == len(new) and all(
+            _same(a, b) for a, b in zip(old, new, strict=True)
+        )
+    if isinstance(old, dict) and isinstance(new, dict):
+        # Only what the file gives: a file may leave out offsets or intervals.
+        return all(
+            _same(old.get(k), v) for k, v in new.items() if k not in {"low", "high"}
+        )
+    if (
+        isinstance(old, str)
+        and isinstance(new, int | float)
+        and not isinstance(new, bool)
+    ):
+        try:
+            return Decimal(old) == Decimal(str(new))
+        except ArithmeticError:
+            return False
+    return old == new
 
 
 # --------------------------------------------------------------------- reading
 
 
-def read_jsonl(path: Path) -> Iterator[dict]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def read_jsonl(path: Path) -> Iterator[Line]:
+    # Bytes, decoded line by line: invalid UTF-8 is named by its line.
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise RecordError(
+                    number, None, f"not valid UTF-8 (byte {exc.start + 1})"
+                ) from exc
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                yield Line(number, json.loads(line, parse_constant=_no_constant))
             except json.JSONDecodeError as exc:
                 raise RecordError(number, None, f"not valid JSON: {exc.msg}") from exc
+            except (ValueError, RecursionError) as exc:
+                raise RecordError(number, None, f"not valid JSON: {exc}") from exc
 
 
-def read_yaml(path: Path) -> list[dict]:
+def _plain(value: Any) -> Any:
+    """YAML's dates and times as the ISO strings the schema expects."""
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def read_yaml(path: Path) -> list[Line]:
     with path.open(encoding="utf-8") as handle:
         try:
             data = yaml.safe_load(handle)
-        except yaml.YAMLError as exc:
-            raise RecordError(0, None, f"not valid YAML: {exc}") from exc
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise RecordError(0, None, f"not valid YAML: {exc}", "record") from exc
     if not isinstance(data, list):
-        raise RecordError(0, None, "the YAML file must hold a list of records")
-    return data
+        raise RecordError(
+            0, None, "the YAML file must hold a list of records", "record"
+        )
+    return [Line(number, _plain(r), "record") for number, r in enumerate(data, start=1)]
 
 
-def read_records(path: Path) -> Iterable[dict]:
+def read_records(path: Path) -> Iterable[Line]:
     if path.suffix in {".yaml", ".yml"}:
         return read_yaml(path)
     return read_jsonl(path)
@@ -139,6 +260,25 @@ def _datetime(value: Any, name: str) -> dt.datetime | None:
     return parsed
 
 
+def _time(value: Any, name: str) -> dt.time | None:
+    if value in (None, ""):
+        return None
+    parsed = parse_time(str(value))
+    if parsed is None:
+        raise ValueError(f"{name}: {value!r} is not a time of day (HH:MM[:SS])")
+    return parsed
+
+
+def _figure_ref(figure: Figure) -> dict:
+    """A figure as its claim's id and its position among the claim's figures."""
+    siblings = list(
+        Figure.objects.filter(claim_id=figure.claim_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {"claim": figure.claim.public_id, "index": siblings.index(figure.pk)}
+
+
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -153,9 +293,15 @@ def _messages(exc: ValidationError) -> str:
 
 
 class _Importer:
-    def __init__(self, *, base_dir: Path | None, existing: str):
+    def __init__(
+        self, *, base_dir: Path | None, existing: str, actor=None, dry_run=False
+    ):
         self.base_dir = base_dir
-        self.existing = existing  # "error" or "skip"
+        self.actor = actor
+        self.dry_run = dry_run
+        self.was_empty: dict[type, bool] = {}
+        self.where = "line"
+        self.existing = existing  # "error", "update" or "skip"
         self.result = ImportResult()
         self.users: dict[str, Any] = {}
         self.sources: dict[str, Source] = {}
@@ -164,6 +310,8 @@ class _Importer:
         self.claims: dict[str, Claim] = {}
         self.source_parents: list[tuple[int, dict, Source, str]] = []
         self.claim_corrects: list[tuple[int, dict, Claim, str]] = []
+        # (number, record, figure, {"claim", "index"}, figure's position)
+        self.figure_revises: list[tuple] = []
         self.quantity_keys: set[str] = set()
         self.claim_ids: set[int] = set()
 
@@ -215,12 +363,158 @@ class _Importer:
     # -- records
 
     def _exists(self, model, record: dict) -> bool:
-        if not model.objects.filter(public_id=record["id"]).exists():
+        """False for a new record; otherwise compare it with the stored one:
+        identical is left alone, a difference is refused, reported (dry run)
+        or applied (``existing="update"``)."""
+        label = f"{record['type']} {record['id']!r}"
+        if model not in self.was_empty:
+            self.was_empty[model] = not model.objects.exists()
+        # Into an empty table nothing can be present but what this file
+        # made, which the unique index refuses: no query a record.
+        stored = (
+            None
+            if self.was_empty[model]
+            else model.objects.filter(public_id=record["id"]).first()
+        )
+        if stored is None:
+            self.result.new.append(label)
             return False
+        plural = record["type"] + "s"
         if self.existing == "skip":
-            self.result.skipped[record["type"] + "s"] += 1
+            self.result.skipped[plural] += 1
             return True
-        raise ValueError(f"a {record['type']} with id {record['id']!r} already exists")
+        current = EXPORTERS[record["type"]](stored)
+        if isinstance(record.get("aliases"), list):
+            # A set of names: their order is no difference.
+            current["aliases"] = sorted(current.get("aliases") or [])
+            record = {**record, "aliases": sorted(record["aliases"])}
+        changes = [
+            (name, current.get(name), self._comparable(name, value))
+            for name, value in record.items()
+            if name not in NOT_COMPARED
+            and not _same(current.get(name), self._comparable(name, value))
+        ]
+        if not changes:
+            self.result.identical.append(label)
+            self.result.skipped[plural] += 1
+            return True
+        self.result.differing[label] = changes
+        if self.dry_run:
+            return True
+        names = ", ".join(name for name, _, _ in changes)
+        if model is Claim:
+            if stored.state in PUBLISHED_STATES:
+                raise ValueError(
+                    f"{names}: differs from the stored claim, which is "
+                    f"{stored.state}: a published claim never changes in place; "
+                    "import a correction (a new claim with corrects)"
+                )
+            raise ValueError(
+                f"{names}: differs from the stored claim; claims are edited in "
+                "the admin (a citation record adds a citation)"
+            )
+        if model is Conflict:
+            raise ValueError(
+                f"{names}: differs from the stored conflict; reviewers settle "
+                "conflicts in the admin"
+            )
+        if self.existing != "update":
+            raise ValueError(
+                f"{names}: differs from the stored {record['type']} (--dry-run "
+                "shows how; --update applies it)"
+            )
+        if self.actor is None:
+            raise ValueError("--update needs an actor (--actor USERNAME)")
+        self._update(stored, record, {name for name, _, _ in changes})
+        self.result.updated[plural] += 1
+        return True
+
+    def _comparable(self, name: str, value: Any) -> Any:
+        """A file's value as the export writes it: references by public id."""
+        try:
+            if name in {"parent", "publisher"} and value:
+                return self.source(value).public_id
+            if name == "part_of" and value:
+                return self.document(value).public_id
+            if name == "citations" and isinstance(value, list):
+                return [
+                    {
+                        **c,
+                        "relays": [
+                            self.source(r).public_id for r in c.get("relays") or []
+                        ],
+                    }
+                    if isinstance(c, dict)
+                    else c
+                    for c in value
+                ]
+        except ValueError:
+            return value
+        return value
+
+    def _update(self, stored, record: dict, names: set[str]) -> None:
+        """Apply a file's differing fields through the services, which keep
+        history (who, when) and the public projection current."""
+        from registry.services.records import document_save, event_save, source_save
+
+        dates = {"published_on", "date_earliest", "date_latest"}
+        refs = {
+            "parent": self.source,
+            "publisher": self.source,
+            "part_of": self.document,
+        }
+        defaults = {
+            "reliability": "F",
+            "published_precision": "day",
+            "date_precision": "day",
+            "place_precision": "exact",
+        }
+        for name in names - {"aliases"}:
+            value = record[name]
+            if name in refs:
+                value = refs[name](value)
+            elif name in dates:
+                value = _date(value, name)
+            elif name == "retrieved_at":
+                value = _datetime(value, name)
+            elif name in {"latitude", "longitude"}:
+                value = None if value in (None, "") else Decimal(str(value))
+            elif value is None:
+                value = defaults.get(name, "")
+            setattr(stored, name, value)
+        cited_text = (
+            isinstance(stored, Document)
+            and "text" in names
+            and stored.citations.exists()
+        )
+        if cited_text:
+            raise ValueError(
+                "text: differs, and the document is cited: its quotes are "
+                "checked against this text, so import the new text as a new "
+                "document"
+            )
+        if isinstance(stored, Source):
+            source_save(source=stored, actor=self.actor)
+            if "aliases" in names:
+                self._set_aliases(stored, record.get("aliases") or [])
+        elif isinstance(stored, Document):
+            document_save(document=stored, actor=self.actor)
+        else:
+            event_save(event=stored, actor=self.actor)
+
+    def _set_aliases(self, source: Source, aliases: list[str]) -> None:
+        keep = {SourceAlias.normalise(a) for a in aliases}
+        keep |= {
+            SourceAlias.normalise(n) for n in (source.name, source.short_name) if n
+        }
+        source.aliases.exclude(key__in=keep).delete()
+        for alias in aliases:
+            key = SourceAlias.normalise(alias)
+            clash = SourceAlias.objects.filter(key=key).first()
+            if clash is not None and clash.source_id != source.pk:
+                raise ValueError(f"aliases: {alias!r} already names {clash.source}")
+            if clash is None:
+                SourceAlias.objects.create(source=source, alias=alias)
 
     def _timestamps(self, obj, record: dict) -> None:
         for name in ("created_at", "updated_at"):
@@ -229,7 +523,13 @@ class _Importer:
                 setattr(obj, name, value)
 
     def _save(self, obj, exclude: Iterable[str] = ()) -> None:
-        obj.full_clean(exclude=list(exclude), validate_unique=True)
+        # The check constraints are left to the database, which enforces them
+        # on insert anyway: validating them in Django costs a query each
+        # (most of an import's time), and a violation still stops the import
+        # at this record, named by its constraint.
+        obj.full_clean(
+            exclude=list(exclude), validate_unique=True, validate_constraints=False
+        )
         obj.save(touch=False) if hasattr(obj, "public_id") else obj.save()
 
     def import_source(self, number: int, record: dict) -> None:
@@ -260,17 +560,14 @@ class _Importer:
         self.result.created["sources"] += 1
 
     def import_document(self, number: int, record: dict) -> None:
+        text = record.get("text")
+        if record.get("text_file"):
+            if text is not None:
+                raise ValueError("text, text_file: give one, not both")
+            text = self._text_file(record["text_file"])
+            record = {**record, "text": text}
         if self._exists(Document, record):
             return
-        text = record.get("text")
-        if text is None and record.get("text_file"):
-            if self.base_dir is None:
-                raise ValueError("text_file is only allowed in a seed file")
-            path = (self.base_dir / record["text_file"]).resolve()
-            if not path.is_file():
-                raise ValueError(f"text_file {record['text_file']!r} not found")
-            with path.open(encoding="utf-8", newline="") as handle:
-                text = handle.read()
         if not text:
             raise ValueError("a document needs its text")
         if record.get("content_hash") and record["content_hash"] != text_hash(text):
@@ -296,6 +593,30 @@ class _Importer:
         self.documents[document.public_id] = document
         self.result.created["documents"] += 1
 
+    def _text_file(self, name: str) -> str:
+        """A document's text from a file in the import file's folder, and
+        nowhere else: an import file must not read the machine's files."""
+        if self.base_dir is None:
+            raise ValueError("text_file: only a file being imported may name one")
+        relative = Path(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            raise ValueError(
+                f"text_file: {name!r} must be a path inside the import file's folder"
+            )
+        base = self.base_dir.resolve()
+        path = (base / relative).resolve()
+        if not path.is_relative_to(base):  # a link that leads out
+            raise ValueError(
+                f"text_file: {name!r} leads outside the import file's folder"
+            )
+        if not path.is_file():
+            raise ValueError(f"text_file: {name!r} not found")
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                return handle.read()
+        except UnicodeDecodeError as exc:
+            raise ValueError(f"text_file: {name!r} is not valid UTF-8") from exc
+
     def import_event(self, number: int, record: dict) -> None:
         if self._exists(Event, record):
             return
@@ -319,6 +640,11 @@ class _Importer:
     def import_claim(self, number: int, record: dict) -> None:
         if self._exists(Claim, record):
             return
+        state = record.get("state") or "draft"
+        if state in PUBLISHED_STATES and not record.get("citations"):
+            raise ValueError(
+                f"citations: a published ({state}) claim needs at least one citation"
+            )
         claim = Claim(
             public_id=record["id"],
             statement=record["statement"],
@@ -355,7 +681,11 @@ class _Importer:
                 raise ValueError(f"citation {index}: {reason}") from exc
         for index, item in enumerate(record.get("figures") or [], start=1):
             try:
-                self._figure(claim, item)
+                figure = self._figure(claim, item)
+                if item.get("revises"):
+                    self.figure_revises.append(
+                        (number, record, figure, item["revises"], index)
+                    )
             except (ValueError, ValidationError) as exc:
                 reason = (
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
@@ -373,6 +703,64 @@ class _Importer:
         self.result.created["claims"] += 1
 
     def _citation(self, claim: Claim, item: dict) -> None:
+        citation, relays = self._build_citation(claim, item)
+        citation.full_clean(validate_constraints=False)
+        citation.save()
+        self._relays(citation, relays)
+
+    def _relays(self, citation: Citation, relays: list[Source]) -> None:
+        for position, source in enumerate(relays, start=1):
+            CitationRelay.objects.create(
+                citation=citation, source=source, position=position
+            )
+
+    def import_citation(self, number: int, record: dict) -> None:
+        """A citation added to a claim by the claim's id: one article's file
+        may cite a claim that another article's file (or a reviewer) made."""
+        claim = self.claim(record["claim"])
+        item = {k: v for k, v in record.items() if k not in {"type", "claim"}}
+        citation, relays = self._build_citation(claim, item)
+        same = claim.citations.filter(
+            document=citation.document,
+            originator=citation.originator,
+            start=citation.start,
+            end=citation.end,
+            quote=citation.quote,
+            stance=citation.stance,
+        ).first()
+        if same is not None and [
+            link.source_id for link in same.relay_links.order_by("position")
+        ] == [s.pk for s in relays]:
+            self.result.skipped["citations"] += 1
+            self.result.identical.append(f"citation of claim {claim.public_id!r}")
+            return
+        if claim.state in PUBLISHED_STATES:
+            raise ValueError(
+                f"claim: {claim.public_id!r} is {claim.state}, so its citations "
+                "are frozen; a correction is a new claim"
+            )
+        if claim.pk in self.claim_ids:
+            # Made by this very file: no one else has seen it yet.
+            citation.full_clean(validate_constraints=False)
+            citation.save()
+        else:
+            if self.actor is None:
+                raise ValueError(
+                    "claim: adding a citation to a claim already in the registry "
+                    "needs an actor (--actor USERNAME)"
+                )
+            from registry.services.workflow import citation_save
+
+            try:
+                citation_save(citation=citation, actor=self.actor)
+            except PermissionDenied as exc:
+                raise ValueError(f"claim: {exc}") from exc
+        self._relays(citation, relays)
+        self.result.created["citations"] += 1
+
+    def _build_citation(
+        self, claim: Claim, item: dict
+    ) -> tuple[Citation, list[Source]]:
         document = self.document(item.get("document"))
         if document is None:
             raise ValueError("a citation needs its document")
@@ -403,14 +791,9 @@ class _Importer:
             end=end,
             stance=item.get("stance") or "asserts",
         )
-        citation.full_clean()
-        citation.save()
-        for position, ref in enumerate(item.get("relays") or [], start=1):
-            CitationRelay.objects.create(
-                citation=citation, source=self.source(ref), position=position
-            )
+        return citation, [self.source(ref) for ref in item.get("relays") or []]
 
-    def _figure(self, claim: Claim, item: dict) -> None:
+    def _figure(self, claim: Claim, item: dict) -> Figure:
         kind = item.get("kind") or "quantity"
         if kind == "quantity" and item.get("value") is None and item.get("stated"):
             # Only the wording is given: read it in the language it was cited in.
@@ -440,6 +823,7 @@ class _Importer:
             period_start=_date(item.get("period_start"), "period_start"),
             period_end=_date(item.get("period_end"), "period_end"),
             as_of=_date(item.get("as_of"), "as_of"),
+            as_of_time=_time(item.get("as_of_time"), "as_of_time"),
             date_value=_date(item.get("date"), "date"),
             date_precision=item.get("date_precision")
             or ("day" if kind == "date" else ""),
@@ -448,9 +832,10 @@ class _Importer:
             figure.unit = ""
         figure.derive_interval()
         figure.quantity_key = figure.compute_quantity_key()
-        figure.full_clean()
+        figure.full_clean(validate_constraints=False)
         figure.save()
         self.quantity_keys.add(figure.quantity_key)
+        return figure
 
     def import_conflict(self, number: int, record: dict) -> None:
         if self._exists(Conflict, record):
@@ -466,7 +851,12 @@ class _Importer:
         if record.get("preferred"):
             ref = record["preferred"]
             claim = self.claim(ref.get("claim"))
-            preferred = claim.figures.order_by("pk")[int(ref["index"])]
+            try:
+                preferred = claim.figures.order_by("pk")[int(ref["index"])]
+            except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+                raise ValueError(f"preferred: unknown figure {ref!r}") from None
+            if preferred not in figures:
+                raise ValueError("preferred: not one of the conflict's figures")
         conflict = Conflict(
             public_id=record["id"],
             quantity_key=record["quantity_key"],
@@ -504,62 +894,138 @@ class _Importer:
         for number, record, source, ref in self.source_parents:
             try:
                 source.parent = self.source(ref)
-                source.full_clean()
+                source.full_clean(validate_constraints=False)
                 source.save(touch=False, update_fields=["parent"])
-            except (ValueError, ValidationError) as exc:
+            except RECORD_FAILURES as exc:
                 reason = (
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
                 )
-                raise RecordError(number, record, f"parent: {reason}") from exc
+                raise RecordError(
+                    number, record, f"parent: {reason}", self.where
+                ) from exc
         for number, record, claim, ref in self.claim_corrects:
             try:
                 claim.corrects = self.claim(ref)
-                claim.full_clean()
+                claim.full_clean(validate_constraints=False)
                 claim.save(touch=False, update_fields=["corrects"])
-            except (ValueError, ValidationError) as exc:
+            except RECORD_FAILURES as exc:
                 reason = (
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
                 )
-                raise RecordError(number, record, f"corrects: {reason}") from exc
+                raise RecordError(
+                    number, record, f"corrects: {reason}", self.where
+                ) from exc
+        for number, record, figure, ref, index in self.figure_revises:
+            try:
+                earlier = self.claim(ref.get("claim")).figures.order_by("pk")[
+                    int(ref["index"])
+                ]
+                if earlier.pk == figure.pk or earlier.quantity_key != (
+                    figure.quantity_key
+                ):
+                    raise ValueError(
+                        "a figure can only revise another figure of its quantity"
+                    )
+                figure.revises = earlier
+                figure.save(update_fields=["revises"])
+            except (IndexError, KeyError, TypeError) as exc:
+                raise RecordError(
+                    number, record, f"figure {index}: revises: unknown figure {ref!r}",
+                    self.where,
+                ) from exc
+            except RECORD_FAILURES as exc:
+                reason = (
+                    _messages(exc) if isinstance(exc, ValidationError) else str(exc)
+                )
+                raise RecordError(
+                    number, record, f"figure {index}: revises: {reason}", self.where
+                ) from exc
+        for number, record, claim, _ref in self.claim_corrects:
+            reason = self._correction_problem(claim)
+            if reason:
+                raise RecordError(number, record, f"corrects: {reason}", self.where)
+
+    @staticmethod
+    def _correction_problem(claim: Claim) -> str | None:
+        """The workflow's rules for a correction, which rows alone can break."""
+        seen = [claim.public_id]
+        target = claim.corrects
+        while target is not None:
+            if target.public_id == claim.public_id:
+                return "a correction cycle: " + " corrects ".join(
+                    [*seen, claim.public_id]
+                )
+            seen.append(target.public_id)
+            if len(seen) > 10_000:
+                break
+            target = target.corrects
+        original = claim.corrects
+        if claim.state in PUBLISHED_STATES and original.state != "superseded":
+            return (
+                f"{original.public_id!r} is {original.state}: a published "
+                "correction supersedes the claim it corrects"
+            )
+        return None
 
 
 def import_records(
-    records: Iterable[dict],
+    records: Iterable[dict | Line],
     *,
     base_dir: Path | None = None,
     existing: str = "error",
+    require_header: bool | None = None,
+    actor=None,
+    dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import records in one transaction; raise RecordError on the first bad one."""
-    importer = _Importer(base_dir=base_dir, existing=existing)
+    """Import records in one transaction; raise RecordError on the first bad one.
+
+    ``records`` are what ``read_records`` yields (numbered lines), or plain
+    dicts numbered from 1. Every record is checked against the published
+    schema (``docs/import-format.schema.json``) before it is read. A file
+    needs its header line unless it is a seed (``base_dir`` given, no
+    ``require_header``).
+    """
+    importer = _Importer(
+        base_dir=base_dir, existing=existing, actor=actor, dry_run=dry_run
+    )
+    if require_header is None:
+        require_header = base_dir is None
     handlers = {
         "source": importer.import_source,
         "document": importer.import_document,
         "event": importer.import_event,
         "claim": importer.import_claim,
+        "citation": importer.import_citation,
         "conflict": importer.import_conflict,
     }
     with transaction.atomic():
         seen_header = False
-        for number, record in enumerate(records, start=1):
-            if not isinstance(record, dict):
-                raise RecordError(number, None, "a record must be an object")
-            kind = record.get("type")
+        for position, item in enumerate(records, start=1):
+            if isinstance(item, Line):
+                number, record, importer.where = item
+            else:
+                number, record = position, item
+                importer.where = "record"
+            problem = check_record(record)
+            if problem is not None:
+                raise RecordError(
+                    number,
+                    record if isinstance(record, dict) else None,
+                    problem,
+                    importer.where,
+                )
+            kind = record["type"]
             if kind == "meta":
-                if record.get("format") != FORMAT or record.get("version") != VERSION:
-                    raise RecordError(
-                        number, record, f"expected format {FORMAT!r} version {VERSION}"
-                    )
                 seen_header = True
                 continue
-            if kind not in handlers:
+            if require_header and not seen_header:
                 raise RecordError(
                     number,
                     record,
-                    f"unknown type {kind!r}; expected one of {RECORD_TYPES}",
+                    f"missing header line (type 'meta', format {FORMAT!r})",
+                    importer.where,
                 )
-            if not record.get("id"):
-                raise RecordError(number, record, "every record needs an id")
             try:
                 # A savepoint per record keeps PostgreSQL's transaction usable
                 # long enough to report which record failed.
@@ -567,34 +1033,67 @@ def import_records(
                     handlers[kind](number, record)
             except RecordError:
                 raise
-            except KeyError as exc:
-                raise RecordError(
-                    number, record, f"missing field {exc.args[0]!r}"
-                ) from exc
             except ValidationError as exc:
-                raise RecordError(number, record, _messages(exc)) from exc
-            except (ValueError, TypeError, IntegrityError) as exc:
-                raise RecordError(number, record, str(exc)) from exc
+                raise RecordError(
+                    number, record, _messages(exc), importer.where
+                ) from exc
+            except RECORD_FAILURES as exc:
+                raise RecordError(number, record, str(exc), importer.where) from exc
             if progress is not None:
                 progress(1)
-        if not seen_header and base_dir is None:
+        if require_header and not seen_header:
             raise RecordError(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
         importer.finish()
+        if dry_run:
+            # Every record was checked and written as a real import would
+            # write it; none of it stays.
+            transaction.set_rollback(True)
+            return importer.result
         # Detection runs once per quantity the file's figures touch, after
         # the file's own conflicts are in: it finds them unchanged (an export
         # re-imports byte-identical) and opens what the file does not carry.
         from registry.services.conflicts import conflicts_refresh
-        from registry.services.projection import projection_refresh
+        from registry.services.projection import (
+            projection_rebuild,
+            projection_refresh,
+        )
 
         detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
         if detected.opened:
             importer.result.created["conflicts detected"] += len(detected.opened)
-        projection_refresh(
-            claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
-        )
+        if importer.was_empty.get(Claim):
+            # No claim before this file, so the projection held none: one
+            # rebuild in batches gives the same rows as refreshing each claim,
+            # faster (a restore into an empty registry).
+            projection_rebuild()
+        else:
+            projection_refresh(
+                claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
+            )
     return importer.result
+
+
+def import_file(
+    path: Path,
+    *,
+    existing: str = "error",
+    actor=None,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import a JSON Lines file (header required) or a YAML seed list; a
+    document's ``text_file`` is read from the file's folder, never outside it."""
+    return import_records(
+        read_records(path),
+        base_dir=path.parent,
+        existing=existing,
+        actor=actor,
+        dry_run=dry_run,
+        require_header=path.suffix not in {".yaml", ".yml"},
+        progress=progress,
+    )
 
 
 # --------------------------------------------------------------------- export
@@ -706,6 +1205,8 @@ def _claim_record(claim: Claim) -> dict:
                 "period_start": _iso(f.period_start),
                 "period_end": _iso(f.period_end),
                 "as_of": _iso(f.as_of),
+                "as_of_time": f.as_of_time.isoformat() if f.as_of_time else None,
+                "revises": _figure_ref(f.revises) if f.revises_id else None,
                 "date": _iso(f.date_value),
                 "date_precision": f.date_precision,
             }
@@ -751,6 +1252,15 @@ def _conflict_record(conflict: Conflict) -> dict:
         "created_at": _iso(conflict.created_at),
         "updated_at": _iso(conflict.updated_at),
     }
+
+
+EXPORTERS = {
+    "source": _source_record,
+    "document": _document_record,
+    "event": _event_record,
+    "claim": _claim_record,
+    "conflict": _conflict_record,
+}
 
 
 def export_counts() -> int:

@@ -21,9 +21,9 @@ class Command(BaseCommand):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
         try:
-            result = transfer.import_records(
-                transfer.read_records(file), base_dir=file.parent, existing="skip"
-            )
+            result = transfer.import_file(file, existing="skip")
         except transfer.RecordError as exc:
-            raise CommandError(f"{file}: {exc}. Nothing was loaded.") from exc
+            raise CommandError(
+                f"{file}: {str(exc).rstrip('.')}. Nothing was loaded."
+            ) from exc
         self.stdout.write(self.style.SUCCESS(f"Seed {file.name}: {result.summary()}."))
