@@ -52,7 +52,7 @@ def main() -> None:
             raise SystemExit(f"{url}: {response.status_code}")
         parts = [f"-- {url}\n"]
         selects = [q["sql"] for q in captured.captured_queries]
-        selects = [s for s in selects if s.lstrip().upper().startswith("SELECT")]
+        selects = [s for s in selects if s.lstrip("( ").upper().startswith("SELECT")]
         with connection.cursor() as cursor:
             for number, sql in enumerate(selects, 1):
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
