@@ -45,12 +45,17 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     for item in args.urls:
         name, url = item.split("=", 1)
-        client.get(url)  # warm the caches the first request fills
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url}: {response.status_code}")
         parts = [f"-- {url}\n"]
+        try:
+            client.get(url)  # warm the caches the first request fills
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+        except Exception as exc:  # the plan file says what failed
+            parts.append(f"\n-- the request failed: {type(exc).__name__}: {exc}\n")
+            (args.out / f"{name}.txt").write_text("".join(parts))
+            continue
+        if response.status_code != 200:
+            parts.append(f"\n-- status {response.status_code}\n")
         selects = [q["sql"] for q in captured.captured_queries]
         selects = [s for s in selects if s.lstrip("( ").upper().startswith("SELECT")]
         with connection.cursor() as cursor:
