@@ -124,6 +124,14 @@ class ClaimFilter(df.FilterSet):
         model = PublicClaim
         fields = []
 
+    def get_form_class(self):
+        # django-filter builds a new form class (a field per filter) on every
+        # request; nothing in it depends on the request, so build it once.
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def filter_noop(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset
 
@@ -134,11 +142,7 @@ class ClaimFilter(df.FilterSet):
             "originator": [PublicFacet.ORIGINATOR],
             "relay": [PublicFacet.RELAY],
         }.get(role, [PublicFacet.ORIGINATOR, PublicFacet.RELAY])
-        if len(facets) == 1:
-            return public.with_facet(queryset, facets[0], sources)
-        return public.with_facet(queryset, facets[0], sources) | public.with_facet(
-            queryset, facets[1], sources
-        )
+        return public.with_facet(queryset, facets, sources)
 
     def filter_min_confidence(
         self, queryset: QuerySet, name: str, value: int
