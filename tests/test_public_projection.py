@@ -325,3 +325,15 @@ def test_no_vocabulary_word_names_two_terms():
         for word in (code, *words):
             key = vocabulary.normalise(word)
             assert seen.setdefault(key, code) == code, word
+
+
+def test_a_common_word_is_searched_through_the_index_too(
+    editor, reviewer, event, monkeypatch
+):
+    from registry.selectors import search
+
+    monkeypatch.setattr(search, "SEARCH_FEW", 1)  # as if thousands matched
+    made = {published(editor, reviewer, event=event, value=v).public_id for v in (1, 2, 3)}
+    response = Client().get("/api/v1/claims/", {"q": "soldiers killed"})
+    assert response.status_code == 200, response.content
+    assert {c["id"] for c in response.json()["results"]} == made

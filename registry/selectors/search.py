@@ -51,8 +51,18 @@ def search_claims(
             return queryset.filter(**{f"{claim_field}__in": few})
         if claim_field == "pk":
             return queryset.filter(matches)
+        # As a subquery Django renames the claims table (U0), which the raw
+        # condition above would not follow: write the whole subquery.
+        table = Claim._meta.db_table
         return queryset.filter(
-            **{f"{claim_field}__in": Claim.objects.filter(matches).values("pk")}
+            **{
+                f"{claim_field}__in": RawSQL(
+                    f'SELECT "id" FROM "{table}" WHERE "search_vector" @@ '
+                    f"(websearch_to_tsquery('{STATEMENT_SEARCH_CONFIG}', %s) "
+                    f"|| websearch_to_tsquery('{QUOTE_SEARCH_CONFIG}', %s))",
+                    [text, text],
+                )
+            }
         )
     found = Claim.objects.filter(
         Q(statement__icontains=text)
