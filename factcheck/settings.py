@@ -195,6 +195,8 @@ CORS_ALLOW_CREDENTIALS = False
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 REGISTRY_NAME = os.environ.get("REGISTRY_NAME", "Fact-check registry")
 REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
+# The public site's /sitemap.xml (its template ships with the app).
+INSTALLED_APPS += ["django.contrib.sitemaps"]
 
 # A shared cache (throttle counters) when REDIS_URL is set; else per process.
 if os.environ.get("REDIS_URL"):
