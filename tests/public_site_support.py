@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -103,11 +102,6 @@ def build_site(editor, reviewer) -> Site:
         sohr, masdar, event, quiet, eight, thirty, retracted, old, corrected,
         hidden_draft, rejected, in_review, conflict_id,
     )
-
-
-@pytest.fixture
-def site(editor, reviewer) -> Site:
-    return build_site(editor, reviewer)
 
 
 def page(path: str, status: int = 200) -> str:

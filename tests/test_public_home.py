@@ -11,12 +11,17 @@ from registry.web import views
 from tests.projection_support import published
 from tests.public_site_support import (
     assert_nothing_unpublished,
+    build_site,
     count_queries,
     page,
-    site,  # noqa: F401 (fixture)
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site(editor, reviewer):
+    return build_site(editor, reviewer)
 
 
 def test_home_lists_published_claims_newest_first_and_nothing_else(site):
