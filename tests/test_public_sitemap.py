@@ -5,7 +5,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from tests.public_site_support import assert_nothing_unpublished, build_site, count_queries
+from tests.public_site_support import (
+    assert_nothing_unpublished,
+    build_site,
+    count_queries,
+)
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
