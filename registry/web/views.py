@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_safe
+from rest_framework.exceptions import ValidationError
 
 from registry.choices import ClaimState
 from registry.models import PublicQuantity
@@ -165,8 +166,6 @@ def home(request):
         "json_url": reverse("api:claim-list")
         + (f"?{request.GET.urlencode()}" if request.GET else ""),
     }
-    from rest_framework.exceptions import ValidationError
-
     try:
         valid = not form.is_bound or form.is_valid()
         queryset = form.qs if valid else None
