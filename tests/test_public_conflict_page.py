@@ -29,7 +29,9 @@ def test_conflict_page_shows_published_figures_only(site):
     assert f'href="/events/{site.event.public_id}/"' in html
     svg = html[html.index("<svg") : html.index("</svg>")]
     assert 'viewBox="0 0 760' in svg and "SOHR" in svg
-    assert "99" not in svg and "77" not in svg  # the draft's and rejected figures
+    # the draft's and the rejected claim's figures are not drawn
+    assert "exactly 99" not in svg and "exactly 77" not in svg
+    assert svg.count("class=\"bar") == 2
     assert_nothing_unpublished(html)
     assert f'href="/api/v1/conflicts/{site.conflict_id}/"' in html
 
