@@ -35,7 +35,16 @@ log = logging.getLogger(__name__)
 
 PRIMARY = "default"
 REPLICA = "replica"
-PUBLIC_READ_PREFIXES = ("/api/", "/claims/")
+PUBLIC_READ_PREFIXES = (
+    "/api/",
+    "/claims/",
+    "/sources/",
+    "/events/",
+    "/conflicts/",
+    "/corrections/",
+    "/sitemap.xml",
+)
+PUBLIC_READ_PATHS = frozenset({"/"})  # the public site's home page
 REPLICA_RETRY_SECONDS = 10.0
 
 
@@ -57,8 +66,9 @@ def replica_configured() -> bool:
 
 
 def is_public_read(request) -> bool:
-    return request.method in ("GET", "HEAD") and request.path_info.startswith(
-        PUBLIC_READ_PREFIXES
+    return request.method in ("GET", "HEAD") and (
+        request.path_info.startswith(PUBLIC_READ_PREFIXES)
+        or request.path_info in PUBLIC_READ_PATHS
     )
 
 

@@ -198,6 +198,8 @@ REGISTRY_URL = os.environ.get("REGISTRY_URL", "")
 # The licence the published data is offered under, as an SPDX identifier
 # (datapackage.json names it). Set it to what the registry's owners decide.
 REGISTRY_DATA_LICENSE = os.environ.get("REGISTRY_DATA_LICENSE", "CC-BY-4.0")
+# The public site's /sitemap.xml (its template ships with the app).
+INSTALLED_APPS += ["django.contrib.sitemaps"]
 
 # A shared cache (throttle counters) when REDIS_URL is
 # set, so that every app server counts and caches in one place; else per

@@ -5,21 +5,21 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from factcheck import health
 from registry.api import views as api_views
-from registry.web import views as views_public
+
+# The admin's "View site" link: the public home page.
+admin.site.site_url = "/"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # Public API, its schema and docs, and the claims' permalink pages.
+    # Public API, its schema and docs.
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     re_path(r"^api/", api_views.not_found),
-    path(
-        "claims/<str:public_id>/",
-        views_public.claim_permalink,
-        name="claim-permalink",
-    ),
+    # The public site: home, claims, sources, events, conflicts, corrections
+    # (page and Atom feed), sitemap.
+    path("", include("registry.web.urls")),
 ]
 
 if settings.METRICS:

@@ -357,3 +357,42 @@ def public_events() -> QuerySet[Event]:
             0,
         )
     )
+
+
+# ------------------------------------------------ the public site's pages
+
+
+def public_source(public_id: str) -> Source | None:
+    """A source a published claim cites, or None (never a hint why)."""
+    return public_sources().filter(public_id=public_id).first()
+
+
+def public_event(public_id: str) -> Event | None:
+    """An event with a published claim, or None."""
+    return public_events().filter(public_id=public_id).first()
+
+
+def public_conflict(public_id: str) -> PublicQuantity | None:
+    """A conflict between published figures, or None."""
+    return public_conflicts().filter(conflict_public_id=public_id).first()
+
+
+def claims_citing(source: Source) -> QuerySet[PublicClaim]:
+    """Published claims citing ``source`` as originator or relay."""
+    return published_claims().filter(
+        Exists(
+            PublicFacet.objects.filter(
+                claim=OuterRef("pk"),
+                facet__in=[PublicFacet.ORIGINATOR, PublicFacet.RELAY],
+                value=str(source.pk),
+            )
+        )
+    )
+
+
+def claims_of_event(event: Event) -> QuerySet[PublicClaim]:
+    return published_claims().filter(event=event)
+
+
+def conflicts_of_event(event: Event) -> QuerySet[PublicQuantity]:
+    return public_conflicts().filter(event=event).order_by("-updated_at", "pk")
