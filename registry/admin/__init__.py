@@ -448,6 +448,36 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             self.message_user(request, _reason(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    def response_change(self, request, obj):
+        if "_submit_for_review" not in request.POST:
+            return super().response_change(request, obj)
+        # "Submit for review" belongs to the edit form: the edits were saved
+        # above (an invalid one re-shows the form and submits nothing), and
+        # now the saved claim is submitted.
+        try:
+            services.claim_submit(
+                claim=obj,
+                actor=request.user,
+                comment=request.POST.get("_submit_comment", ""),
+            )
+        except (services.WorkflowError, PermissionDenied) as exc:
+            self.message_user(
+                request,
+                f"Your edits were saved, but the claim was not submitted: "
+                f"{_reason(exc)}",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Your edits were saved. The claim is now "
+                f"{obj.get_state_display().lower()}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:registry_claim_change", args=[obj.pk])
+        )
+
     # -- the review panel and its transitions
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -458,6 +488,10 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 available_actions=services.claim_available_actions(
                     claim=obj, actor=request.user
                 ),
+                hidden_actions=services.claim_hidden_action_reasons(
+                    claim=obj, actor=request.user
+                ),
+                seen_version=services.claim_version(obj),
                 transitions=review.claim_transitions(claim=obj),
                 confidence_choices=Confidence.choices,
                 locked=obj.state in LOCKED_STATES,
@@ -491,6 +525,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         if action == "approve":
             arguments["confidence"] = post.get("confidence") or None
             arguments["rationale"] = post.get("rationale", "")
+            # The form always carries the version shown; a request without
+            # one cannot say what the reviewer read, so it is refused too.
+            arguments["seen_version"] = post.get("seen_version", "")
         if action == "retract":
             arguments["public_note"] = post.get("public_note", "")
         return arguments
