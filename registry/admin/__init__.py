@@ -503,6 +503,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             claim_id = int(unquote(object_id))
         except ValueError:
             raise Http404("No such claim.") from None
+        if not 0 < claim_id < 2**63:
+            # Past a bigint the databases raise instead of finding nothing.
+            raise Http404("No such claim.")
         extra_context = {
             **(extra_context or {}),
             "parts_history": review.claim_parts_history(claim_id=claim_id),

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
@@ -17,14 +17,33 @@ from registry.models import PublicQuantity
 from registry.presentation.claimreview import CONTEXT
 from registry.presentation.svg import public_conflict_svg
 from registry.selectors import public
+from registry.web.throttle import PageRateThrottle
 
 
 def _base(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _throttled(request) -> HttpResponse | None:
+    """A 429 when this anonymous client has used up the API's rate."""
+    throttle = PageRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    response = HttpResponse(
+        "Too many requests: slow down and try again shortly.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    if wait is not None:
+        response["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
 @require_safe
 def claim_permalink(request, public_id: str):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     base = _base(request)
     data = public.claim_document(public_id=public_id, base=base)
     if data is None:
