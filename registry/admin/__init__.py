@@ -676,6 +676,41 @@ class ClaimTransitionAdmin(admin.ModelAdmin):
 # ------------------------------------------------------ sources, documents
 
 
+class _ProvenanceAdminMixin:
+    """Under published claims, a record's provenance fields are read-only
+    for those without the reviewer's permission (the service refuses them
+    too), with a note that says why."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if (
+            obj is not None
+            and not request.user.has_perm(records.REVIEW_PERMISSION)
+            and records.provenance_is_published(obj)
+        ):
+            readonly += [
+                name.removesuffix("_id")
+                for name in records.PROVENANCE_FIELDS[type(obj)]
+                if name.removesuffix("_id") not in readonly
+            ]
+        return readonly
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if (
+            obj is not None
+            and not request.user.has_perm(records.REVIEW_PERMISSION)
+            and records.provenance_is_published(obj)
+        ):
+            self.message_user(
+                request,
+                "Published claims rest on this record: its provenance fields "
+                "can be changed by a reviewer only.",
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class SourceAliasInline(admin.TabularInline):
     model = SourceAlias
     fields = ["alias"]
@@ -683,7 +718,7 @@ class SourceAliasInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(_HistoryAdmin):
+class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["name", "short_name", "kind", "reliability", "based_in"]
     list_filter = ["kind", "reliability"]
     search_fields = ["name", "short_name", "aliases__alias", "public_id"]
@@ -718,7 +753,7 @@ class SourceAdmin(_HistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(_HistoryAdmin):
+class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]
@@ -793,7 +828,7 @@ def _highlight(document: Document) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "date_earliest", "date_latest", "place"]
     search_fields = ["title", "place", "public_id"]
     readonly_fields = ["public_id"]
