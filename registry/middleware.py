@@ -30,7 +30,14 @@ class RejectNulBytesMiddleware:
             or b"\x00" in unquote_to_bytes(query.replace("+", " "))
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": NUL_MESSAGE}, status=400)
+                return JsonResponse(
+                    {"detail": NUL_MESSAGE},
+                    status=400,
+                    # The ClaimReview routes answer JSON-LD, errors included.
+                    content_type="application/ld+json"
+                    if "claimreview" in request.path
+                    else "application/json",
+                )
             return HttpResponseBadRequest(
                 NUL_MESSAGE, content_type="text/plain; charset=utf-8"
             )
