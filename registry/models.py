@@ -262,6 +262,8 @@ class Event(PublicIdModel):
         max_digits=9, decimal_places=6, null=True, blank=True
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date_earliest", "title"]
         constraints = [

@@ -90,7 +90,12 @@ def test_reviewer_approves_from_the_claim_page(client, editor, reviewer):
     client.force_login(reviewer)
     response = client.post(
         transition_url(claim, "approve"),
-        {"confidence": "2", "rationale": "Two monitors", "comment": "fine"},
+        {
+            "confidence": "2",
+            "rationale": "Two monitors",
+            "comment": "fine",
+            "seen_version": services.claim_version(claim),
+        },
         follow=True,
     )
     assert "The claim is now approved." in response.content.decode()

@@ -3,8 +3,15 @@ import io
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def sign_in(username, password):
+    # django-axes counts sign-ins per address, so it needs the request.
+    request = RequestFactory().post("/admin/login/")
+    return authenticate(request, username=username, password=password)
 
 
 def test_demo_accounts_are_refused_without_debug(settings):
@@ -24,8 +31,8 @@ def test_demo_accounts_are_made_once_with_printed_random_passwords(settings):
     }
     assert set(passwords) == {"editor", "reviewer"}
     assert passwords["editor"] != passwords["reviewer"]
-    editor = authenticate(username="editor", password=passwords["editor"])
-    reviewer = authenticate(username="reviewer", password=passwords["reviewer"])
+    editor = sign_in("editor", passwords["editor"])
+    reviewer = sign_in("reviewer", passwords["reviewer"])
     assert editor.is_staff and not editor.is_superuser
     assert not editor.has_perm("registry.review_claim")
     assert reviewer.has_perm("registry.review_claim")
@@ -34,5 +41,5 @@ def test_demo_accounts_are_made_once_with_printed_random_passwords(settings):
     call_command("demo_accounts", stdout=again)
     assert "exists already" in again.getvalue()
     assert passwords["editor"] not in again.getvalue()
-    assert authenticate(username="editor", password=passwords["editor"]) is not None
+    assert sign_in("editor", passwords["editor"]) is not None
     assert get_user_model().objects.count() == 2

@@ -448,6 +448,36 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             self.message_user(request, _reason(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
 
+    def response_change(self, request, obj):
+        if "_submit_for_review" not in request.POST:
+            return super().response_change(request, obj)
+        # "Submit for review" belongs to the edit form: the edits were saved
+        # above (an invalid one re-shows the form and submits nothing), and
+        # now the saved claim is submitted.
+        try:
+            services.claim_submit(
+                claim=obj,
+                actor=request.user,
+                comment=request.POST.get("_submit_comment", ""),
+            )
+        except (services.WorkflowError, PermissionDenied) as exc:
+            self.message_user(
+                request,
+                f"Your edits were saved, but the claim was not submitted: "
+                f"{_reason(exc)}",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Your edits were saved. The claim is now "
+                f"{obj.get_state_display().lower()}.",
+                messages.SUCCESS,
+            )
+        return HttpResponseRedirect(
+            reverse("admin:registry_claim_change", args=[obj.pk])
+        )
+
     # -- the review panel and its transitions
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -458,6 +488,10 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 available_actions=services.claim_available_actions(
                     claim=obj, actor=request.user
                 ),
+                hidden_actions=services.claim_hidden_action_reasons(
+                    claim=obj, actor=request.user
+                ),
+                seen_version=services.claim_version(obj),
                 transitions=review.claim_transitions(claim=obj),
                 confidence_choices=Confidence.choices,
                 locked=obj.state in LOCKED_STATES,
@@ -469,6 +503,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             claim_id = int(unquote(object_id))
         except ValueError:
             raise Http404("No such claim.") from None
+        if not 0 < claim_id < 2**63:
+            # Past a bigint the databases raise instead of finding nothing.
+            raise Http404("No such claim.")
         extra_context = {
             **(extra_context or {}),
             "parts_history": review.claim_parts_history(claim_id=claim_id),
@@ -491,6 +528,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         if action == "approve":
             arguments["confidence"] = post.get("confidence") or None
             arguments["rationale"] = post.get("rationale", "")
+            # The form always carries the version shown; a request without
+            # one cannot say what the reviewer read, so it is refused too.
+            arguments["seen_version"] = post.get("seen_version", "")
         if action == "retract":
             arguments["public_note"] = post.get("public_note", "")
         return arguments
@@ -636,6 +676,41 @@ class ClaimTransitionAdmin(admin.ModelAdmin):
 # ------------------------------------------------------ sources, documents
 
 
+class _ProvenanceAdminMixin:
+    """Under published claims, a record's provenance fields are read-only
+    for those without the reviewer's permission (the service refuses them
+    too), with a note that says why."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if (
+            obj is not None
+            and not request.user.has_perm(records.REVIEW_PERMISSION)
+            and records.provenance_is_published(obj)
+        ):
+            readonly += [
+                name.removesuffix("_id")
+                for name in records.PROVENANCE_FIELDS[type(obj)]
+                if name.removesuffix("_id") not in readonly
+            ]
+        return readonly
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if (
+            obj is not None
+            and not request.user.has_perm(records.REVIEW_PERMISSION)
+            and records.provenance_is_published(obj)
+        ):
+            self.message_user(
+                request,
+                "Published claims rest on this record: its provenance fields "
+                "can be changed by a reviewer only.",
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class SourceAliasInline(admin.TabularInline):
     model = SourceAlias
     fields = ["alias"]
@@ -643,7 +718,7 @@ class SourceAliasInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(_HistoryAdmin):
+class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["name", "short_name", "kind", "reliability", "based_in"]
     list_filter = ["kind", "reliability"]
     search_fields = ["name", "short_name", "aliases__alias", "public_id"]
@@ -678,7 +753,7 @@ class SourceAdmin(_HistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(_HistoryAdmin):
+class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]
@@ -753,7 +828,7 @@ def _highlight(document: Document) -> str:
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "date_earliest", "date_latest", "place"]
     search_fields = ["title", "place", "public_id"]
     readonly_fields = ["public_id"]

@@ -219,9 +219,11 @@ class ConflictAdmin(admin.ModelAdmin):
 
     def settle_view(self, request, object_id):
         def settle(conflict):
-            figure = conflict.figures.filter(
-                pk=request.POST.get("preferred_figure") or 0
-            ).first()
+            try:
+                chosen = int(request.POST.get("preferred_figure") or 0)
+            except ValueError:
+                chosen = 0  # not a figure's id: refused below with the message
+            figure = conflict.figures.filter(pk=chosen).first()
             if figure is None:
                 raise ValidationError(
                     "Choose the preferred figure among the conflict's."

@@ -1,3 +1,6 @@
+import datetime as dt
+
+from django.utils.dateparse import parse_datetime
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import CursorPagination
 
@@ -19,11 +22,31 @@ class PublicCursorPagination(CursorPagination):
     def decode_cursor(self, request):
         # A malformed cursor is a bad request, not a missing page.
         try:
-            return super().decode_cursor(request)
+            cursor = super().decode_cursor(request)
         except NotFound as exc:
             raise ParseError(
                 "Invalid cursor: use the `next` or `previous` link."
             ) from exc
+        # Well-formed base64 with a position that is no timestamp (or one the
+        # databases cannot hold) reached the query and was a 500.
+        if (
+            cursor is not None
+            and cursor.position is not None
+            and not _valid_position(cursor.position)
+        ):
+            raise ParseError("Invalid cursor: use the `next` or `previous` link.")
+        return cursor
+
+
+def _valid_position(position: str) -> bool:
+    try:
+        moment = parse_datetime(position)
+        if moment is None or moment.tzinfo is None:
+            return False  # the cursors we write always carry their offset
+        moment.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 class CreatedCursorPagination(PublicCursorPagination):

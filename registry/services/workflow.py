@@ -15,6 +15,8 @@ nothing else changes a claim's state.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -103,6 +105,49 @@ def _check(claim: Claim, actor, action: str) -> None:
     _check_permission(claim, actor, action)
 
 
+def claim_version(claim: Claim) -> str:
+    """A fingerprint of what a reviewer reads before approving: the claim's
+    statement, kind, event and correction, and every citation and figure.
+
+    The admin's approve form carries the version shown; ``claim_approve``
+    refuses when the claim no longer has it. A hash rather than
+    ``updated_at``: imports keep timestamps, and a reviewer's own confidence
+    edit does not change what was read.
+    """
+    citations = [
+        [
+            c.pk,
+            c.document_id,
+            c.originator_id,
+            c.quote,
+            c.start,
+            c.end,
+            c.stance,
+            [r.source_id for r in c.relay_links.all()],
+        ]
+        for c in claim.citations.order_by("pk").prefetch_related("relay_links")
+    ]
+    figures = list(
+        Figure.objects.filter(claim_id=claim.pk)
+        .order_by("pk")
+        .values_list(
+            "pk", "kind", "metric", "subject", "stated", "qualifier", "value",
+            "value_high", "unit", "period_start", "period_end", "as_of",
+            "date_value", "date_precision",
+        )
+    )
+    content = [
+        claim.statement,
+        claim.kind,
+        claim.event_id,
+        claim.corrects_id,
+        citations,
+        [list(f) for f in figures],
+    ]
+    text = json.dumps(content, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
 def claim_available_actions(*, claim: Claim, actor) -> list[str]:
     """The transitions ``actor`` may start on ``claim`` as it stands.
 
@@ -118,6 +163,28 @@ def claim_available_actions(*, claim: Claim, actor) -> list[str]:
             continue
         available.append(action)
     return available
+
+
+def claim_hidden_action_reasons(*, claim: Claim, actor) -> dict[str, str]:
+    """Why each review step the actor's role allows is not offered now.
+
+    Only steps the actor holds the permission for and the claim's state
+    allows: "you last edited this claim, so someone else must approve it",
+    not a list of everything a reviewer could never do.
+    """
+    reasons = {}
+    for action in ACTIONS:
+        try:
+            _check_state(claim, action)
+        except WorkflowError:
+            continue
+        if actor is None or not actor.has_perm(ACTION_PERMISSIONS[action]):
+            continue
+        try:
+            _check_permission(claim, actor, action)
+        except PermissionDenied as exc:
+            reasons[action] = str(exc)
+    return reasons
 
 
 def _require(value: str, message: str) -> str:
@@ -228,8 +295,13 @@ def claim_approve(
     confidence: int | str | None,
     rationale: str = "",
     comment: str = "",
+    seen_version: str | None = None,
 ) -> Claim:
-    """In review -> approved (published). A correction supersedes its original."""
+    """In review -> approved (published). A correction supersedes its original.
+
+    ``seen_version`` is the ``claim_version`` the reviewer read; when given,
+    the approval is refused if the claim changed since.
+    """
     try:
         level = Confidence(int(confidence))
     except (TypeError, ValueError):
@@ -239,6 +311,12 @@ def claim_approve(
         ) from None
 
     def rules(locked: Claim) -> None:
+        if seen_version is not None and seen_version != claim_version(locked):
+            raise WorkflowError(
+                "This claim changed after you opened it (its statement, citations "
+                "or figures were edited): nothing was approved. Read it again "
+                "and approve what you see."
+            )
         _approval_rules(locked)
         if (
             confidence_requires_rationale(locked, level.value)

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from django.conf import settings
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -21,6 +21,7 @@ from registry.presentation.place_svg import place_svg
 from registry.presentation.svg import public_conflict_svg
 from registry.selectors import public
 from registry.web.filters import PublicClaimForm
+from registry.web.throttle import PageRateThrottle
 
 CLAIMS_PER_PAGE = 20
 CONFLICTS_PER_EVENT = 20
@@ -30,8 +31,26 @@ def _base(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
+def _throttled(request) -> HttpResponse | None:
+    """A 429 when this anonymous client has used up the API's rate."""
+    throttle = PageRateThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = throttle.wait()
+    response = HttpResponse(
+        "Too many requests: slow down and try again shortly.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    if wait is not None:
+        response["Retry-After"] = str(int(wait) + 1)
+    return response
+
+
 @require_safe
 def claim_permalink(request, public_id: str):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     base = _base(request)
     data = public.claim_document(public_id=public_id, base=base)
     if data is None:
@@ -156,6 +175,8 @@ def _bad_cursor(request, template: str, context: dict):
 
 @require_safe
 def home(request):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     """The latest published claims, a page at a time, with the API's filters."""
     base = _base(request)
     form = PublicClaimForm(
@@ -186,6 +207,8 @@ def home(request):
 
 @require_safe
 def source_page(request, public_id: str):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     source = public.public_source(public_id)
     if source is None:
         raise Http404("Not found.")
@@ -207,6 +230,8 @@ def source_page(request, public_id: str):
 
 @require_safe
 def event_page(request, public_id: str):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     event = public.public_event(public_id)
     if event is None:
         raise Http404("Not found.")
@@ -251,6 +276,8 @@ def _conflict_with_picture(quantity: PublicQuantity, base: str) -> dict:
 
 @require_safe
 def conflict_page(request, public_id: str):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     quantity = public.public_conflict(public_id)
     if quantity is None:
         raise Http404("Not found.")
@@ -272,6 +299,8 @@ def conflict_page(request, public_id: str):
 
 @require_safe
 def corrections_page(request):
+    if (refusal := _throttled(request)) is not None:
+        return refusal
     """Retractions and supersessions, newest first, a page at a time."""
     base = _base(request)
     context = {"json_url": reverse("api:correction-list")}
