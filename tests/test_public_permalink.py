@@ -37,7 +37,7 @@ def test_permalink_page_shows_the_claim_without_javascript():
     review = embedded_claimreview(html)
     assert review["@type"] == "ClaimReview"
     assert review["url"] == f"http://testserver/claims/{claim.public_id}/"
-    assert review["reviewRating"]["ratingValue"] == 2
+    assert review["reviewRating"]["ratingValue"] == 4  # 6 - confidence 2
 
 
 def test_permalink_shows_conflicting_figures_and_correction_history():
