@@ -19,6 +19,7 @@ from factcheck import db_router
 from registry import services
 from registry.choices import ClaimState
 from registry.models import Claim, Source
+from registry.services.projection import projection_refresh
 from tests.api_support import make_claim
 from tests.factories import CitationFactory, SourceFactory
 
@@ -39,12 +40,27 @@ def _replica_trusted_again():
 
 
 def wait_until_replicated(claim) -> float:
-    """Seconds until the replica has ``claim`` as the primary has it now."""
+    """Seconds until the replica has ``claim`` and its public projection row
+    as the primary has them now.
+
+    Fixtures write the claim's rows directly, as an import would; the public
+    projection is then brought up to date on the primary, as the services or
+    ``rebuild_public`` would.
+    """
+    from registry.models import PublicClaim
+
+    projection_refresh(claim_ids=[claim.pk])
     expected = Claim.objects.using("default").get(pk=claim.pk)
+    public = PublicClaim.objects.using("default").filter(pk=claim.pk).first()
     started = time.monotonic()
     while time.monotonic() - started < TIMEOUT:
         copy = Claim.objects.using("replica").filter(pk=claim.pk).first()
-        if copy is not None and copy.state == expected.state:
+        copied = PublicClaim.objects.using("replica").filter(pk=claim.pk).first()
+        if (
+            copy is not None
+            and copy.state == expected.state
+            and (public is None or (copied and copied.body == public.body))
+        ):
             return time.monotonic() - started
         time.sleep(0.005)
     pytest.fail(f"claim {claim.public_id} did not reach the replica in {TIMEOUT}s")
@@ -186,6 +202,7 @@ def test_only_public_gets_read_from_the_replica():
 
 def test_an_unreachable_replica_falls_back_to_the_primary(monkeypatch, caplog):
     claim = make_claim(label="fallback")
+    projection_refresh(claim_ids=[claim.pk])  # fixtures wrote the rows directly
     connections["replica"].close()
     monkeypatch.setitem(connections["replica"].settings_dict, "PORT", "1")
     with (
@@ -203,6 +220,7 @@ def test_a_replica_failing_during_a_request_is_answered_from_the_primary(
     monkeypatch, caplog
 ):
     claim = make_claim(label="midway")
+    projection_refresh(claim_ids=[claim.pk])  # fixtures wrote the rows directly
     connections["replica"].close()
     monkeypatch.setitem(connections["replica"].settings_dict, "PORT", "1")
     # The connection check passed, then the replica went away.
