@@ -52,8 +52,16 @@ serve: venv ## Serve as in production: gunicorn, DEBUG off (needs SECRET_KEY and
 replica: ## Start a local PostgreSQL streaming replica on port 5433 (scripts/replica.sh start|stop|status)
 	bash scripts/replica.sh start
 
-test: venv ## Run the whole test suite
-	$(PY) -m pytest
+# Then the tests marked `replica` again, on PostgreSQL with a real streaming
+# replica that scripts/test-replica.sh starts, when a PostgreSQL server answers
+# at PGTEST_URL (skipped with the reason otherwise). TEST_REPLICA=0 leaves them
+# out: .ci/run does, its PostgreSQL pass runs the whole suite with the replica.
+TEST_REPLICA ?= 1
+test: venv ## Run the whole test suite (and the replica tests, if PostgreSQL runs here)
+	$(PY) -m pytest $(PYTEST_ARGS)
+ifeq ($(TEST_REPLICA),1)
+	PY=$(PY) bash scripts/test-replica.sh
+endif
 
 eval: venv ## Proposer precision/recall on the annotated articles in tests/data/proposer
 	DEBUG=$${DEBUG:-1} $(PY) -m tests.proposer_eval
@@ -75,8 +83,14 @@ e2e-deps: ## Install Debian's Chromium for the browser tests (needs root)
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 BENCH_SIZES ?= 10000,100000
+comma := ,
 bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=10000,100000,1000000)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
+	$(PY) -m bench.replica --claims $(firstword $(subst $(comma), ,$(BENCH_SIZES)))
 
-.PHONY: help venv lock serve replica migrate seed run test eval lint check clean e2e-deps bench
+bench-replica: venv ## Public reads from the streaming replica while the primary takes approvals
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) -m bench.replica --claims $(firstword $(subst $(comma), ,$(BENCH_SIZES)))
+
+.PHONY: help venv lock serve replica migrate seed run test eval lint check clean e2e-deps bench bench-replica

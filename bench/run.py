@@ -158,12 +158,15 @@ def wrk(path: str, *, connections: int, threads: int, duration: int) -> dict:
     p50 = _ms(re.search(r"\s50%\s+([\d.]+\w+)", out).group(1))
     p99 = _ms(re.search(r"\s99%\s+([\d.]+\w+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    # Requests wrk gave up on (2 s) are not in its latencies: count them.
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     # Error responses are counted, not fatal: the table shows them.
     return {
         "rps": rps,
         "p50": p50,
         "p99": p99,
-        "errors": int(errors.group(1)) if errors else 0,
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (int(timeouts.group(1)) if timeouts else 0),
     }
 
 

@@ -16,6 +16,22 @@ from django.db import connection
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config):
+    # Production hashes passwords with PBKDF2 at a million iterations, on
+    # purpose slow (about 0.3 s a user here, more on a loaded machine); the
+    # suite makes a few users per test (2.5 minutes of test_workflow.py's
+    # 2.75 went to it). Tests hash with MD5, keeping the production hashers
+    # after it so a production hash still verifies. No test logs a user in
+    # to a server in another process (which would not know MD5).
+    from django.contrib.auth.hashers import get_hashers
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        *[h for h in settings.PASSWORD_HASHERS if not h.endswith("MD5PasswordHasher")],
+    ]
+    get_hashers.cache_clear()
+
+
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
