@@ -2,8 +2,8 @@ import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
+from registry.selectors.snapshot import consistent_snapshot
 from registry.services import transfer
 
 
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: str, **options):
         # One consistent snapshot, even while reviewers keep working.
-        with transaction.atomic():
+        with consistent_snapshot():
             total = transfer.export_counts()
             with transfer.progress_bar(total, "Exporting") as bar:
                 if file == "-":
