@@ -33,15 +33,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import psycopg
 
 from bench.generate import generate
-from bench.run import BASE, WORKERS, published_count, stop_server, wrk
+from bench.run import WORKERS, published_count, start_server, stop_server, wrk
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/fc_bench_replica"
@@ -61,45 +61,17 @@ def replica_url(db_url: str) -> str:
 
 
 def start_gunicorn(db_url: str, replica: str | None) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
-        "DATABASE_URL": db_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "API_ANON_RATE": "",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("DATABASE_REPLICA_URL", None)
+    """bench.run's server (production settings, no throttle), reading the
+    public side from ``replica`` when given."""
+    saved = os.environ.pop("DATABASE_REPLICA_URL", None)
     if replica:
-        env["DATABASE_REPLICA_URL"] = replica
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "factcheck.wsgi",
-            "--workers",
-            str(WORKERS),
-            "--bind",
-            BASE.removeprefix("http://"),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(BASE + "/api/v1/claims/?page_size=1", timeout=5)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    stop_server(server)
-    raise RuntimeError("gunicorn did not start")
+        os.environ["DATABASE_REPLICA_URL"] = replica
+    try:
+        return start_server(db_url, Path(tempfile.gettempdir()) / "bench-replica-bare.json")
+    finally:
+        os.environ.pop("DATABASE_REPLICA_URL", None)
+        if saved is not None:
+            os.environ["DATABASE_REPLICA_URL"] = saved
 
 
 def start_writer(db_url: str, stats_file: Path) -> subprocess.Popen:
@@ -368,6 +340,8 @@ def main(argv: list[str] | None = None) -> dict:
     finally:
         stop_server(server)
 
+    if not results["replica_xacts_idle"] or not results["replica_xacts_writes"]:
+        raise RuntimeError("the replica served no reads: is DATABASE_REPLICA_URL routed?")
     print_table(results)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))

@@ -39,6 +39,7 @@ import os
 import platform
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,10 @@ def published_count(url: str) -> int | None:
 
 
 def start_server(db_url: str, bare_file: Path) -> subprocess.Popen:
+    with socket.socket() as probe:
+        # Another server there would answer in our place and be measured.
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise RuntimeError(f"port {PORT} is taken: set BENCH_PORT to a free one")
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
