@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from registry.choices import ClaimState
 from registry.presentation import exports
+from registry.selectors import public
 from registry.services.projection import projection_rebuild
 from tests.api_support import make_claim
+from tests.conftest import on_postgres
 from tests.factories import SourceFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("projection_follows_rows")]
@@ -77,16 +79,38 @@ def test_jsonl_records_are_the_api_documents():
     assert records[new.public_id]["corrected_by"] is None
 
 
-def test_export_streams_in_batches_with_a_fixed_number_of_queries(monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+def test_jsonl_export_streams_whole_lines_in_chunks_with_a_fixed_number_of_queries():
     for _ in range(5):
         make_claim()
     projection_rebuild()
     with CaptureQueriesContext(connection) as queries:
-        chunks = list(exports.iter_jsonl("http://x"))
-    assert sum(chunk.count("\n") for chunk in chunks) == 5
-    # One query a batch of two, and one empty batch to finish.
-    assert len(queries) == 3 + 1
+        chunks = list(public.export_documents(base="http://x", chunk_bytes=1))
+    # Each chunk is whole lines; with chunks of at least one byte, one a line
+    # on PostgreSQL (rows arrive one by one), one a batch elsewhere.
+    assert all(chunk.endswith(b"\n") for chunk in chunks)
+    assert sum(chunk.count(b"\n") for chunk in chunks) == 5
+    assert len(chunks) == (5 if on_postgres() else 1)
+    # One COPY on PostgreSQL (Django does not log it), else one query a batch
+    # of 2,000 and one empty batch to finish.
+    assert len(queries) == (0 if on_postgres() else 2)
+
+
+def test_jsonl_lines_are_the_detail_documents_byte_for_byte():
+    # Backslashes (which COPY doubles), quotes, escaped control characters,
+    # a character JSON escapes as \u0001 (the base mark is a raw \x01) and
+    # text beyond ASCII, all through the export exactly as the detail has it.
+    tricky = 'back\\slash \\\\two "quoted" tab\there\nnew \x01mark é ✓ 𝄞'
+    claims = [make_claim(label=tricky), make_claim()]
+    projection_rebuild()
+    client = Client()
+
+    lines = b"".join(client.get("/api/v1/exports/claims.jsonl").streaming_content)
+
+    details = [client.get(f"/api/v1/claims/{c.public_id}/").content for c in claims]
+    assert lines == b"".join(detail + b"\n" for detail in details)
+    assert json.loads(details[0])["statement"].startswith(tricky)
+    assert b"http://testserver/api/v1/claims/" in lines
+    assert b"\x01" not in lines
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -26,7 +27,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import renderers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.utils.urls import replace_query_param
@@ -36,6 +37,7 @@ from registry.presentation import exports
 from registry.presentation.claimreview import CONTEXT
 from registry.presentation.claims import iso
 from registry.selectors import public
+from registry.services.projection import BASE_MARK
 
 from . import filters, pagination, serializers
 
@@ -77,6 +79,102 @@ class PublicMixin:
             raise NotFound("Not found.") from exc
 
 
+class _Anonymous:
+    """What DRF's anonymous throttle reads of a request: no user (DRF's
+    request has none here: no authentication), the client's address."""
+
+    user = None
+
+    def __init__(self, request):
+        self.META = request.META
+        self.headers = request.headers
+
+
+def _accepts(request, renderer_classes) -> bool:
+    """Whether DRF's content negotiation would pick one of these renderers
+    for the request's Accept header (no header: yes)."""
+    accept = request.META.get("HTTP_ACCEPT")
+    if not accept:
+        return True
+    types = [renderer.media_type for renderer in renderer_classes]
+    for part in accept.split(","):
+        media = part.split(";", 1)[0].strip()
+        if media == "*/*" or media in types:
+            return True
+        if media.endswith("/*") and any(t.startswith(media[:-1]) for t in types):
+            return True
+    return False
+
+
+class LeanReads:
+    """The hottest public reads answered without DRF's per-request machinery.
+
+    A GET or HEAD whose action ``lean_actions`` names is answered by the
+    method it names, from the plain Django request: throttled by the view's own throttles,
+    headers as DRF and ``PublicMixin`` set them. Whatever is not a plain
+    success (a bad parameter or cursor, a missing claim, a throttled client,
+    an Accept header or ``?format=`` DRF would refuse) goes through the full
+    DRF view instead, which answers it exactly as before; the throttle then
+    does not count the request twice. Writes, OPTIONS and every other
+    action always go through DRF.
+    """
+
+    lean_actions: dict[str, str] = {}  # action -> the method answering it
+    _lean_counted = False
+
+    def dispatch(self, request, *args, **kwargs):
+        handler = self._lean_handler(request)
+        if handler is not None:
+            try:
+                if self._lean_throttled(request):
+                    raise _Fallback
+                self._lean_counted = True
+                response = handler(request, *args, **kwargs)
+            except (APIException, FormValidationError, _Fallback):
+                pass  # DRF answers it, with its error shapes
+            else:
+                return self._lean_finalize(request, response)
+        return super().dispatch(request, *args, **kwargs)
+
+    def _lean_handler(self, request):
+        if request.method not in ("GET", "HEAD") or "format" in request.GET:
+            return None
+        action_map = getattr(self, "action_map", None)
+        name = action_map.get(request.method.lower()) if action_map else "get"
+        if name not in self.lean_actions:
+            return None
+        if not _accepts(request, self.renderer_classes):
+            return None
+        return getattr(self, self.lean_actions[name])
+
+    def _lean_throttled(self, request) -> bool:
+        anonymous = _Anonymous(request)
+        return not all(
+            throttle.allow_request(anonymous, self) for throttle in self.get_throttles()
+        )
+
+    def get_throttles(self):
+        # A request the lean path counted and handed over is not counted twice.
+        return [] if self._lean_counted else super().get_throttles()
+
+    def _lean_finalize(self, request, response):
+        headers = self.default_response_headers
+        vary = headers.pop("Vary", None)
+        if vary is not None:
+            patch_vary_headers(response, [vary])
+        for key, value in headers.items():
+            response[key] = value
+        if response.status_code == 200:
+            patch_cache_control(
+                response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
+            )
+        return response
+
+
+class _Fallback(Exception):
+    """The lean path hands this request to DRF."""
+
+
 def _page(request, queryset, ordering, field: str) -> public.Page:
     try:
         return public.keyset_page(
@@ -109,6 +207,25 @@ def _list_response(request, page: public.Page, items: list[str]) -> HttpResponse
     return HttpResponse(body, content_type=JSON)
 
 
+def _stored_list_response(request, page: public.Page) -> HttpResponse:
+    """A page of stored documents, their addresses made absolute at once
+    (the links hold no BASE_MARK: the JSON encoder escapes it)."""
+    body = _list_response(request, page, [text for (text,) in page.rows])
+    body.content = body.content.replace(BASE_MARK.encode(), _base(request).encode())
+    return body
+
+
+def _claim_ordering(request) -> public.Ordering:
+    name = request.GET.get("ordering") or "-published_at"
+    ordering = public.CLAIM_ORDERINGS.get(name)
+    if ordering is None:
+        raise ParseError(
+            f"Unknown ordering {name!r}: use one of "
+            f"{', '.join(sorted(public.CLAIM_ORDERINGS))}."
+        )
+    return ordering
+
+
 ORDERING_PARAM = OpenApiParameter(
     "ordering",
     str,
@@ -130,7 +247,12 @@ ORDERING_PARAM = OpenApiParameter(
         responses={200: serializers.ClaimSerializer, **NOT_FOUND},
     ),
 )
-class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
+class ClaimViewSet(LeanReads, PublicMixin, viewsets.GenericViewSet):
+    lean_actions = {
+        "list": "lean_list",
+        "retrieve": "retrieve",
+        "claimreview": "claimreview",
+    }
     serializer_class = serializers.ClaimSerializer
     pagination_class = pagination.PublicCursorPagination  # documents the page
     filter_backends = [DjangoFilterBackend]
@@ -140,17 +262,18 @@ class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
         return public.published_claims()
 
     def list(self, request, *args, **kwargs):
-        name = request.GET.get("ordering") or "-published_at"
-        ordering = public.CLAIM_ORDERINGS.get(name)
-        if ordering is None:
-            raise ParseError(
-                f"Unknown ordering {name!r}: use one of "
-                f"{', '.join(sorted(public.CLAIM_ORDERINGS))}."
-            )
-        page = _page(request, self.filter_queryset(self.get_queryset()), ordering, "body")
-        base = _base(request)
-        return _list_response(
-            request, page, [public.with_base(body, base) for (body,) in page.rows]
+        queryset = self.filter_queryset(self.get_queryset())
+        ordering = _claim_ordering(request)
+        return _stored_list_response(
+            request, _page(request, queryset, ordering, "body")
+        )
+
+    def lean_list(self, request, *args, **kwargs):
+        params = filters.ClaimFilter.clean_query(request.GET)
+        queryset = filters.filter_claims(self.get_queryset(), params)
+        ordering = _claim_ordering(request)
+        return _stored_list_response(
+            request, _page(request, queryset, ordering, "body")
         )
 
     def retrieve(self, request, public_id=None, *args, **kwargs):
@@ -186,7 +309,8 @@ class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
     ],
     responses={(200, JSONLD): OpenApiTypes.OBJECT, **BAD_REQUEST},
 )
-class ClaimReviewFeedView(PublicMixin, APIView):
+class ClaimReviewFeedView(LeanReads, PublicMixin, APIView):
+    lean_actions = {"get": "get"}
     renderer_classes = [JSONLDRenderer]
 
     def get(self, request):
@@ -299,7 +423,9 @@ class ConflictViewSet(PublicMixin, viewsets.GenericViewSet):
         return json.dumps(data, ensure_ascii=False)
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset()).annotate(public_id=F("conflict_public_id"))
+        queryset = self.filter_queryset(self.get_queryset()).annotate(
+            public_id=F("conflict_public_id")
+        )
         page = _page(request, queryset, public.CONFLICT_ORDERING, "pk")
         quantities = public.public_conflicts().in_bulk([pk for (pk,) in page.rows])
         return _list_response(
@@ -309,7 +435,9 @@ class ConflictViewSet(PublicMixin, viewsets.GenericViewSet):
         )
 
     def retrieve(self, request, public_id=None, *args, **kwargs):
-        quantity = public.public_conflicts().filter(conflict_public_id=public_id).first()
+        quantity = (
+            public.public_conflicts().filter(conflict_public_id=public_id).first()
+        )
         if quantity is None:
             raise NotFound("Not found.")
         return HttpResponse(self._document(request, quantity), content_type=JSON)
@@ -321,7 +449,8 @@ class ConflictViewSet(PublicMixin, viewsets.GenericViewSet):
         responses={200: serializers.CorrectionSerializer(many=True), **BAD_REQUEST},
     ),
 )
-class CorrectionViewSet(PublicMixin, viewsets.GenericViewSet):
+class CorrectionViewSet(LeanReads, PublicMixin, viewsets.GenericViewSet):
+    lean_actions = {"list": "list"}
     serializer_class = serializers.CorrectionSerializer
     pagination_class = pagination.PublicCursorPagination  # documents the page
 
@@ -332,10 +461,7 @@ class CorrectionViewSet(PublicMixin, viewsets.GenericViewSet):
         page = _page(
             request, self.get_queryset(), public.CORRECTION_ORDERING, "correction"
         )
-        base = _base(request)
-        return _list_response(
-            request, page, [public.with_base(text, base) for (text,) in page.rows]
-        )
+        return _stored_list_response(request, page)
 
 
 class CSVRenderer(renderers.BaseRenderer):

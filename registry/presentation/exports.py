@@ -480,10 +480,9 @@ def iter_figures_csv(base: str, *, bom: bool = False) -> Iterator[str]:
     return _iter_table(base, FIGURE_COLUMNS, figure_records, bom=bom)
 
 
-def iter_jsonl(base: str) -> Iterator[str]:
+def iter_jsonl(base: str) -> Iterator[bytes]:
     """``claims.jsonl``: one claim document a line, as the API serves it."""
-    for bodies in public.export_bodies(base=base, batch_size=CHUNK_SIZE):
-        yield "\n".join(bodies) + "\n"
+    return public.export_documents(base=base)
 
 
 def _dump(value) -> str:
