@@ -134,3 +134,18 @@ def test_propose_claims_without_a_migrated_database(tmp_path):
     assert len(rows) > 10
     assert all(row["originator"] is None for row in rows)
     assert any(row["originator_text"] == "The London-based agency" for row in rows)
+    assert all(row["suggested_events"] == [] and row["duplicates"] == [] for row in rows)
+
+
+@pytest.mark.django_db
+def test_propose_claims_suggests_the_event_and_the_claims_already_entered():
+    call_command("load_seeds", verbosity=0)
+    out = io.StringIO()
+    call_command("propose_claims", str(SEED_TEXT), "--language", "en",
+                 "--published-on", "2020-06-01", stdout=out)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    places = [e["place"] for e in rows[0]["suggested_events"]]
+    assert "Al-Mazare, Badiya al-Mayadeen, Deir Ezzor, Syria" in places
+    eight = next(r for r in rows if "at least eight soldiers" in r["quote"])
+    # The seed stored this very text: its claim citing the passage is found.
+    assert "sohr-al-mazare-eight-soldiers" in {d["id"] for d in eight["duplicates"]}

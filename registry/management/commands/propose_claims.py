@@ -3,9 +3,12 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
+from registry.models import Document, Event, text_hash
 from registry.proposer import propose
 from registry.proposer.sources import known_sources, source_for
+from registry.selectors.suggestions import possible_duplicates, suggest_events
 
 
 class Command(BaseCommand):
@@ -32,5 +35,29 @@ class Command(BaseCommand):
             sources=known_sources(),
             publisher=source_for(publisher),
         )
+        events, document_id = _registry_context(text, published_on)
+        event = Event.objects.filter(public_id=events[0]["id"]).first() if events else None
         for proposal in proposals:
-            self.stdout.write(json.dumps(proposal.as_dict(), ensure_ascii=False))
+            data = proposal.as_dict()
+            data["suggested_events"] = events
+            data["duplicates"] = _duplicates(data, document_id, event)
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+
+
+def _registry_context(text: str, published_on) -> tuple[list[dict], int | None]:
+    """The events the article may be about, and the stored copy of the same
+    text if the registry has it; nothing without a migrated database."""
+    try:
+        events = [e.as_dict() for e in suggest_events(text, published_on)]
+        stored = Document.objects.filter(content_hash=text_hash(text)).values("pk").first()
+    except DatabaseError:
+        return [], None
+    return events, stored["pk"] if stored else None
+
+
+def _duplicates(proposal: dict, document_id: int | None, event) -> list[dict]:
+    try:
+        found = possible_duplicates(proposal, document_id=document_id, event=event)
+    except DatabaseError:
+        return []
+    return [d.as_dict() for d in found]

@@ -1,0 +1,256 @@
+"""What the registry already holds that a new article's proposals touch.
+
+For the claim proposer (issue 13): the events an article may be about, and
+for each proposal the existing claims it may repeat. Read-only; each function
+runs a fixed number of indexed queries whatever the registry's size.
+
+- ``suggest_events``: events whose place is named in the text (the whole
+  place, or its first words: "Kafr Nabl, Idlib" matches "Kafr Nabl"),
+  ranked by how near their dates are to the article's date.
+- ``possible_duplicates``: for one proposal, claims citing an overlapping
+  passage of the same document, and claims of the same event with a figure
+  of the same metric, saying whether it gives the same number, comes from
+  the same originator and is about the same quantity (its quantity key:
+  subjects are worded differently, "soldiers" and "Syrian Arab Army
+  soldiers", so the key alone would miss the claim being repeated). A claim
+  with another number is not a duplicate but the conflict or corroboration
+  the new claim will join: it is listed with ``same_value`` false so the
+  editor sees it before saving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from registry.choices import FigureKind
+from registry.models import Citation, Event, Figure, quantity_key_of
+
+# Capitalised runs of words (with the particles place names carry), in
+# English and Spanish: "Deir ez-Zor", "Ras al-Ain", "San Juan de los Morros".
+_PLACE_RUN = re.compile(
+    r"\b[A-ZÁÉÍÓÚÑ][\w'’-]+(?:\s+(?:(?:al|el|ez|as|ad|de|del|la|las|los|da|do)[\s-]+)?"
+    r"[A-ZÁÉÍÓÚÑ][\w'’-]+){0,4}"
+)
+# An event more than this far from the article's date is not suggested.
+DATE_WINDOW = dt.timedelta(days=30)
+MAX_PLACES = 200
+
+
+@dataclass(frozen=True)
+class EventSuggestion:
+    id: str
+    title: str
+    place: str
+    date_earliest: str | None
+    date_latest: str | None
+    days_away: int | None
+    reason: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _place_phrases(text: str) -> set[str]:
+    """Every capitalised run and each of its word-aligned sub-runs, folded."""
+    found: set[str] = set()
+    for match in _PLACE_RUN.finditer(text):
+        words = match.group(0).split()
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                found.add(" ".join(words[i:j]).casefold())
+                if len(found) >= MAX_PLACES * 4:
+                    return found
+    return found
+
+
+def _days_away(event: Event, on: dt.date | None) -> int | None:
+    if on is None or event.date_earliest is None:
+        return None
+    latest = event.date_latest or event.date_earliest
+    if event.date_earliest <= on <= latest:
+        return 0
+    return min(abs((event.date_earliest - on).days), abs((latest - on).days))
+
+
+def suggest_events(
+    text: str, published_on: dt.date | None = None, *, limit: int = 3
+) -> list[EventSuggestion]:
+    """Events whose place the text names, nearest in date first."""
+    phrases = _place_phrases(text)
+    if not phrases:
+        return []
+    # Longest first: "Ras al-Ain" before "Ras" when the bound cuts.
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))[:MAX_PLACES]
+    named = Q(place_folded__in=ordered)
+    for phrase in ordered[: MAX_PLACES // 2]:
+        if len(phrase) > 3:
+            # "Kafr Nabl, Idlib", "Al-Bolil desert, Deir ez-Zor": the place's
+            # first words, named alone.
+            named |= Q(place__istartswith=f"{phrase},") | Q(place__istartswith=f"{phrase} ")
+    candidates = Event.objects.annotate(place_folded=Lower("place")).filter(named)
+    if published_on is not None:
+        # An event of the article's weeks: it may have begun before the
+        # article and may still be going on.
+        window = published_on - DATE_WINDOW
+        candidates = candidates.filter(
+            Q(date_earliest__isnull=True)
+            | Q(date_earliest__lte=published_on + dt.timedelta(days=1))
+        ).filter(
+            Q(date_earliest__isnull=True)
+            | Q(date_latest__gte=window)
+            | Q(date_latest__isnull=True, date_earliest__gte=window)
+        )
+    events = list(candidates.order_by("-date_earliest", "public_id")[:50])
+    def nearness(event: Event) -> tuple[int, str]:
+        days = _days_away(event, published_on)
+        return (10**6 if days is None else days, event.public_id)
+
+    ranked = sorted(events, key=nearness)
+    suggestions = []
+    for event in ranked[:limit]:
+        days = _days_away(event, published_on)
+        reason = f"the article names {event.place}"
+        if days == 0:
+            reason += " and its date falls within the event's dates"
+        elif days is not None:
+            reason += f"; the event is {days} days from the article's date"
+        suggestions.append(
+            EventSuggestion(
+                id=event.public_id,
+                title=event.title,
+                place=event.place,
+                date_earliest=event.date_earliest.isoformat() if event.date_earliest else None,
+                date_latest=event.date_latest.isoformat() if event.date_latest else None,
+                days_away=days,
+                reason=reason,
+            )
+        )
+    return suggestions
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    id: str
+    state: str
+    statement: str
+    reason: str
+    same_value: bool
+    same_originator: bool
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def possible_duplicates(
+    proposal: dict,
+    *,
+    document_id: int | None = None,
+    event: Event | None = None,
+    limit: int = 5,
+) -> list[PossibleDuplicate]:
+    """Existing claims a proposal (``Proposal.as_dict()``) may repeat.
+
+    ``document_id``: the stored document the proposal was read from (its
+    citations overlapping the proposal's passage are found); ``event``: the
+    event the claim would be about (figures about the same quantity are
+    found through their quantity key, an indexed column).
+    """
+    found: dict[int, PossibleDuplicate] = {}
+    originator = proposal.get("originator")
+    if document_id is not None:
+        overlapping = (
+            Citation.objects.filter(
+                document_id=document_id,
+                start__lt=proposal["end"],
+                end__gt=proposal["start"],
+            )
+            .select_related("claim", "originator")
+            .order_by("claim_id")[:limit]
+        )
+        for citation in overlapping:
+            found[citation.claim_id] = PossibleDuplicate(
+                id=citation.claim.public_id,
+                state=citation.claim.state,
+                statement=citation.claim.statement,
+                reason="cites an overlapping passage of this document",
+                same_value=False,
+                same_originator=originator is not None
+                and citation.originator.public_id == originator,
+            )
+    proposed_figures = [
+        f
+        for f in proposal.get("figures", [])
+        if f.get("kind", FigureKind.QUANTITY) == FigureKind.QUANTITY and f.get("metric")
+    ]
+    if event is not None and proposed_figures:
+        by_metric: dict[str, list[dict]] = {}
+        keys = {}
+        for figure in proposed_figures:
+            by_metric.setdefault(figure["metric"], []).append(figure)
+            keys[
+                quantity_key_of(
+                    kind=FigureKind.QUANTITY,
+                    event_public_id=event.public_id,
+                    metric=figure["metric"],
+                    subject=figure.get("subject") or "",
+                    period_start=figure.get("period_start"),
+                    period_end=None,
+                )
+            ] = figure
+        # The event's figures of the same metrics: subjects are worded
+        # differently ("soldiers", "Syrian Arab Army soldiers"), so the
+        # quantity key alone would miss the claim the editor is repeating.
+        figures = list(
+            Figure.objects.filter(
+                claim__event=event, kind=FigureKind.QUANTITY, metric__in=by_metric
+            )
+            .exclude(claim_id__in=found)
+            .select_related("claim")
+            .order_by("claim_id", "pk")[: limit * 4]
+        )
+        originators = set(
+            Citation.objects.filter(claim_id__in={f.claim_id for f in figures}).values_list(
+                "claim_id", "originator__public_id"
+            )
+        )
+        for existing in figures:
+            same_quantity = existing.quantity_key in keys
+            candidates = (
+                [keys[existing.quantity_key]] if same_quantity else by_metric[existing.metric]
+            )
+            same_value = any(
+                existing.qualifier == f.get("qualifier")
+                and existing.value == f.get("value")
+                and existing.value_high == f.get("value_high")
+                for f in candidates
+            )
+            same_originator = (existing.claim_id, originator) in originators
+            previous = found.get(existing.claim_id)
+            if previous and (previous.same_value or not same_value):
+                continue
+            what = f"{existing.stated or existing.value} {existing.subject} {existing.metric}"
+            if same_value and same_originator:
+                reason = f"the same figure from the same originator ({what})"
+            elif same_value:
+                reason = f"the same figure from another originator ({what})"
+            elif same_quantity:
+                reason = f"another figure about the same quantity ({what})"
+            else:
+                reason = f"another {existing.metric} figure about this event ({what})"
+            found[existing.claim_id] = PossibleDuplicate(
+                id=existing.claim.public_id,
+                state=existing.claim.state,
+                statement=existing.claim.statement,
+                reason=reason,
+                same_value=same_value,
+                same_originator=same_originator,
+            )
+    ranked = sorted(
+        found.values(), key=lambda d: (not d.same_value, not d.same_originator, d.id)
+    )
+    return ranked[:limit]
