@@ -95,6 +95,26 @@
     });
   }
 
+  // A quote that states a count ("at least eight soldiers") is the first
+  // figure's wording too, unless the editor typed one already.
+  function offerQuoteAsFigure(quote) {
+    var wording = document.getElementById("id_figures-0-stated");
+    var kind = document.getElementById("id_kind");
+    if (!kind || kind.value !== "casualty_figure") {
+      return; // only a casualty figure claim is sure to want a figure
+    }
+    if (!wording || (wording.value && wording.dataset.autofilled !== "1")) {
+      return;
+    }
+    getJSON(desk.dataset.figureReading, {text: quote}).then(function (r) {
+      if (r.ok && (!wording.value || wording.dataset.autofilled === "1")) {
+        wording.value = quote;
+        wording.dataset.autofilled = "1";
+        readFigure(wording);
+      }
+    });
+  }
+
   // -- quotes
 
   function useSpan(prefix, start, end) {
@@ -128,6 +148,9 @@
           return;
         }
         var found = r.occurrences;
+        if (found.length >= 1) {
+          offerQuoteAsFigure(quote);
+        }
         if (found.length === 1) {
           useSpan(prefix, found[0].start, found[0].end);
           out.textContent =
