@@ -217,7 +217,9 @@ def test_quote_not_in_the_document_is_refused_in_the_form(client, editor):
     }
     response = client.post(reverse("admin:registry_claim_add"), data)
     assert response.status_code == 200
-    assert "does not occur" in response.content.decode()
+    # Refused, with the document's closest passage to copy instead.
+    assert "not verbatim" in response.content.decode()
+    assert "five soldiers" in response.content.decode()
     assert not Claim.objects.exists()
 
 

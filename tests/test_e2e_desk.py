@@ -167,3 +167,60 @@ def test_record_submit_approve_and_correct_stay_within_their_clicks(
     feed = other.goto(f"{base}/api/v1/corrections/").json()
     assert feed["results"][0]["note"] == "The soldiers were wounded, not killed."
     print("clicks and characters per flow:", measured)
+
+
+TWICE = (
+    "SOHR said at least eight soldiers were killed. EFE, citing SOHR, later "
+    "wrote that at least eight soldiers were killed at the London-based "
+    "agency\u2019s count."
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_quote_is_picked_among_occurrences_or_replaced_by_the_documents_text(
+    live_server, editor, e2e_settings, browser  # noqa: F811
+):
+    document = DocumentFactory(title="Two mentions", text=TWICE)
+    SourceFactory(name="Syrian Observatory for Human Rights", short_name="SOHR")
+    efe = SourceFactory(name="Agencia EFE", short_name="EFE")
+    base = live_server.url
+    page = browser.new_context().new_page()
+    sign_in(page, base, "editor")
+    page.goto(f"{base}/admin/registry/claim/add/")
+    page.fill("#id_statement", "At least eight soldiers were killed.")
+    page.select_option("#id_kind", "casualty_figure")
+    choose_box = Counted(page)
+    choose_box.choose("id_citations-0-document", "Two mentions")
+    choose_box.choose("id_citations-0-originator", "Syrian Observatory")
+    page.fill("#id_citations-0-relays_text", "EFE")
+
+    # A straight apostrophe where the document has a curly one.
+    page.fill("#id_citations-0-quote", "London-based agency's count")
+    page.wait_for_selector(".quote-closest")
+    assert page.inner_text(".quote-closest") == "London-based agency\u2019s count"
+    page.click(".quote-use-closest")
+    assert page.input_value("#id_citations-0-quote") == "London-based agency\u2019s count"
+    assert page.input_value("#id_citations-0-start") == str(TWICE.find("London"))
+
+    # A quote found twice: each occurrence is offered, the second picked.
+    page.fill("#id_citations-0-quote", "at least eight soldiers were killed")
+    page.wait_for_selector(".quote-occurrence >> nth=1")
+    assert page.locator(".quote-occurrence").count() == 2
+    page.locator(".quote-occurrence input").nth(1).check()
+    second = TWICE.rfind("at least eight soldiers were killed")
+    assert page.input_value("#id_citations-0-start") == str(second)
+
+    # A figure worded in Spanish is read before saving.
+    page.fill("#id_figures-0-stated", "unos 200 heridos")
+    page.wait_for_selector(".figure-reading:has-text('[180, 220]')")
+    assert page.input_value("#id_figures-0-qualifier") == "about"
+    assert page.input_value("#id_figures-0-metric") == "injured"
+    page.fill("#id_figures-0-subject", "people")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("#review-panel")
+
+    citation = Claim.objects.get().citations.get()
+    assert (citation.start, citation.relay_chain) == (second, [efe])
+    assert citation.document == document
+    figure = Claim.objects.get().figures.get()
+    assert (figure.qualifier, figure.value, figure.metric) == ("about", 200, "injured")

@@ -399,6 +399,19 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             readonly.remove("public_note")
         return readonly
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "public_note" in self.get_readonly_fields(request, obj):
+            return fieldsets
+        # A correction's public reason sits with the statement it explains.
+        moved = []
+        for index, (name, options) in enumerate(fieldsets):
+            fields = _without(options["fields"], "public_note")
+            if index == 0:
+                fields = [*fields, "public_note"]
+            moved.append((name, {**options, "fields": fields}))
+        return moved
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if "public_note" in form.base_fields:
@@ -961,6 +974,10 @@ class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
 
 # The index page shows the review counts above the usual list of models.
 admin.site.index_template = "admin/registry/index.html"
+# Branded as the registry, not as "Django administration".
+admin.site.site_header = gettext_lazy("Fact-check registry")
+admin.site.site_title = gettext_lazy("Fact-check registry")
+admin.site.index_title = gettext_lazy("Reviewers' desk")
 
 # Conflict admin lives in its own module; importing it registers it.
 from registry.admin import conflicts as admin_conflicts  # noqa: E402, F401

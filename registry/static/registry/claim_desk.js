@@ -242,6 +242,7 @@
     document.addEventListener("input", function (event) {
       var el = event.target;
       if (el.classList.contains("figure-wording")) {
+        delete el.dataset.autofilled; // typed by hand: a quote won't replace it
         later(el.id, function () { readFigure(el); }, 250);
       } else if (el.classList.contains("quote-entry")) {
         later(el.id, function () { searchQuote(el); }, 350);
