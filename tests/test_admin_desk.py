@@ -385,3 +385,39 @@ def test_citation_factory_still_matches(editor):
     # The factories write quotes at their offsets; the desk's form must not
     # have changed what a stored citation is.
     assert CitationFactory().check_quote() is None
+
+
+def test_rewording_a_saved_figure_reads_it_again(client, editor):
+    claim = make_claim(editor)
+    figure = FigureFactory(claim=claim, stated="at least eight", value=8)
+    citation = claim.citations.get()
+    client.force_login(editor)
+    data = {
+        "statement": claim.statement,
+        "kind": claim.kind,
+        "citations-TOTAL_FORMS": "1",
+        "citations-INITIAL_FORMS": "1",
+        "citations-0-id": str(citation.pk),
+        "citations-0-claim": str(claim.pk),
+        "citations-0-document": str(citation.document_id),
+        "citations-0-originator": str(citation.originator_id),
+        "citations-0-quote": citation.quote,
+        "citations-0-start": str(citation.start),
+        "citations-0-end": str(citation.end),
+        "citations-0-stance": citation.stance,
+        "figures-TOTAL_FORMS": "1",
+        "figures-INITIAL_FORMS": "1",
+        "figures-0-id": str(figure.pk),
+        "figures-0-claim": str(claim.pk),
+        "figures-0-kind": "quantity",
+        "figures-0-stated": "more than nine",
+        "figures-0-metric": "killed",
+        "figures-0-subject": "soldiers",
+        "figures-0-qualifier": "at_least",
+        "figures-0-value": "8",
+        "figures-0-unit": "people",
+    }
+    response = client.post(change_url(claim), data)
+    assert response.status_code == 302, response.context["errors"]
+    figure.refresh_from_db()
+    assert (figure.qualifier, figure.value, figure.low) == ("more_than", 9, 10)

@@ -14,6 +14,7 @@ from registry.choices import ClaimState
 from registry.models import Claim
 from tests.factories import DocumentFactory, SourceFactory
 from tests.test_e2e_review import (  # noqa: F401 (fixtures)
+    ARTIFACTS,
     browser,
     browser_type,
     browser_type_launch_args,
@@ -135,6 +136,7 @@ def test_record_submit_approve_and_correct_stay_within_their_clicks(
     suggested = review.get_attribute("#suggested-confidence", "data-level")
     assert review.input_value("#id_t_confidence") == suggested
     assert review.locator("#id_confidence").count() == 0  # one control only
+    review.screenshot(path=str(ARTIFACTS / "claim-desk-review.png"), full_page=True)
     desk.click("#approve-form input[type=submit]")
     review.wait_for_selector("text=The claim is now approved.")
     within("review and approve", desk, measured)
@@ -216,6 +218,7 @@ def test_quote_is_picked_among_occurrences_or_replaced_by_the_documents_text(
     assert page.input_value("#id_figures-0-qualifier") == "about"
     assert page.input_value("#id_figures-0-metric") == "injured"
     page.fill("#id_figures-0-subject", "people")
+    page.screenshot(path=str(ARTIFACTS / "claim-desk-entry.png"), full_page=True)
     page.click("input[name=_continue]")
     page.wait_for_selector("#review-panel")
 

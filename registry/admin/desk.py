@@ -122,7 +122,11 @@ class FigureForm(forms.ModelForm):
         data = super().clean()
         stated = (data.get("stated") or "").strip()
         is_count = data.get("kind", FigureKind.QUANTITY) == FigureKind.QUANTITY
-        if stated and is_count and (not data.get("qualifier") or data.get("value") is None):
+        reworded = "stated" in self.changed_data and not (
+            {"qualifier", "value", "value_high"} & set(self.changed_data)
+        )
+        missing = not data.get("qualifier") or data.get("value") is None
+        if stated and is_count and (missing or reworded):
             try:
                 parsed = read_wording(stated)
             except parser.FigureTextError as exc:
@@ -135,10 +139,12 @@ class FigureForm(forms.ModelForm):
             data["qualifier"] = str(parsed.qualifier)
             data["value"] = parsed.value
             data["value_high"] = parsed.value_high
-            if not data.get("metric") and parsed.metric:
-                data["metric"] = parsed.metric
-            if not data.get("subject") and parsed.subject:
-                data["subject"] = parsed.subject
+            # Metric and subject: what the wording names, unless the editor
+            # chose them in this form.
+            for name in ("metric", "subject"):
+                named = getattr(parsed, name)
+                if named and (not data.get(name) or name not in self.changed_data):
+                    data[name] = named
             for name in ("qualifier", "value", "value_high", "metric", "subject"):
                 setattr(self.instance, name, data.get(name))
         for name in ("metric", "subject"):

@@ -7,6 +7,12 @@
 (function () {
   var desk = null;
   var timers = {};
+  // Django's JavaScript catalog (the admin loads it) when present.
+  var t = window.gettext || function (text) { return text; };
+  function fmt(text, values) {
+    return window.interpolate ? window.interpolate(text, values, true) :
+      text.replace(/%\((\w+)\)s/g, function (m, k) { return values[k]; });
+  }
 
   function later(key, fn, ms) {
     clearTimeout(timers[key]);
@@ -91,7 +97,8 @@
         parts.push(r.subject);
       }
       out.textContent =
-        "\u2192 " + parts.join(" \u00b7 ") + " \u00b7 interval " + r.interval;
+        "\u2192 " + parts.join(" \u00b7 ") + " \u00b7 " +
+        fmt(t("interval %(interval)s"), {interval: r.interval});
     });
   }
 
@@ -154,15 +161,16 @@
         if (found.length === 1) {
           useSpan(prefix, found[0].start, found[0].end);
           out.textContent =
-            "\u2714 Found in the document at characters " +
-            found[0].start + "\u2013" + found[0].end + ".";
+            "\u2714 " + fmt(t("Found in the document at characters %(start)s\u2013%(end)s."),
+              {start: found[0].start, end: found[0].end});
           return;
         }
         if (found.length > 1) {
           useSpan(prefix, "", "");
           var p = document.createElement("p");
           p.textContent =
-            "The quote occurs " + found.length + " times: pick the one you cite.";
+            fmt(t("The quote occurs %(count)s times: pick the one you cite."),
+              {count: found.length});
           out.appendChild(p);
           found.forEach(function (o, i) {
             var label = document.createElement("label");
@@ -187,27 +195,28 @@
         if (r.closest) {
           var note = document.createElement("p");
           note.textContent =
-            "Not verbatim in the document. The closest passage is:";
+            t("Not verbatim in the document. The closest passage is:");
           var q = document.createElement("blockquote");
           q.className = "quote-closest";
           q.textContent = r.closest.text;
           var use = document.createElement("button");
           use.type = "button";
           use.className = "button quote-use-closest";
-          use.textContent = "Use the document\u2019s text";
+          use.textContent = t("Use the document\u2019s text");
           use.addEventListener("click", function () {
             textarea.value = r.closest.text;
             useSpan(prefix, r.closest.start, r.closest.end);
             out.textContent =
-              "\u2714 Quote set to the document\u2019s text at characters " +
-              r.closest.start + "\u2013" + r.closest.end + ".";
+              "\u2714 " + fmt(
+                t("Quote set to the document\u2019s text at characters %(start)s\u2013%(end)s."),
+                {start: r.closest.start, end: r.closest.end});
           });
           out.appendChild(note);
           out.appendChild(q);
           out.appendChild(use);
           return;
         }
-        out.textContent = "\u2716 The quote does not occur in the document.";
+        out.textContent = "\u2716 " + t("The quote does not occur in the document.");
       }
     );
   }
