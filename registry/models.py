@@ -106,7 +106,9 @@ class Source(PublicIdModel):
                 condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="source_not_own_parent"
+                condition=~Q(parent=F("pk")),
+                name="source_not_own_parent",
+                violation_error_message=_("A source cannot be its own parent."),
             ),
         ]
 
@@ -273,6 +275,9 @@ class Event(PublicIdModel):
                 | Q(date_latest__isnull=True)
                 | Q(date_earliest__lte=F("date_latest")),
                 name="event_dates_ordered",
+                violation_error_message=_(
+                    "The earliest date must not be after the latest."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(date_precision__in=DatePrecision.values),
@@ -286,16 +291,21 @@ class Event(PublicIdModel):
                 condition=Q(latitude__isnull=True)
                 | Q(latitude__gte=-90, latitude__lte=90),
                 name="event_latitude_range",
+                violation_error_message=_("Latitude runs from -90 to 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True)
                 | Q(longitude__gte=-180, longitude__lte=180),
                 name="event_longitude_range",
+                violation_error_message=_("Longitude runs from -180 to 180."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="event_coordinates_paired",
+                violation_error_message=_(
+                    "Give both latitude and longitude, or neither."
+                ),
             ),
         ]
 

@@ -421,3 +421,20 @@ def test_rewording_a_saved_figure_reads_it_again(client, editor):
     assert response.status_code == 302, response.context["errors"]
     figure.refresh_from_db()
     assert (figure.qualifier, figure.value, figure.low) == ("more_than", 9, 10)
+
+
+def test_event_coordinates_error_names_no_database_constraint(client, reviewer):
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("admin:registry_event_add"),
+        {
+            "title": "Attack at Al-Mazare",
+            "date_precision": "day",
+            "place_precision": "exact",
+            "latitude": "35.0",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "event_coordinates_paired" not in page
+    assert "Give both latitude and longitude, or neither." in page

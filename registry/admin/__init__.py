@@ -401,6 +401,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # A new claim has no conflicts and no workflow yet: nothing to show.
+            return fieldsets[:1]
         if "public_note" in self.get_readonly_fields(request, obj):
             return fieldsets
         # A correction's public reason sits with the statement it explains.
