@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.choices import (
@@ -105,7 +106,9 @@ class Source(PublicIdModel):
                 condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
             ),
             models.CheckConstraint(
-                condition=~Q(parent=F("pk")), name="source_not_own_parent"
+                condition=~Q(parent=F("pk")),
+                name="source_not_own_parent",
+                violation_error_message=_("A source cannot be its own parent."),
             ),
         ]
 
@@ -272,6 +275,9 @@ class Event(PublicIdModel):
                 | Q(date_latest__isnull=True)
                 | Q(date_earliest__lte=F("date_latest")),
                 name="event_dates_ordered",
+                violation_error_message=_(
+                    "The earliest date must not be after the latest."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(date_precision__in=DatePrecision.values),
@@ -285,16 +291,21 @@ class Event(PublicIdModel):
                 condition=Q(latitude__isnull=True)
                 | Q(latitude__gte=-90, latitude__lte=90),
                 name="event_latitude_range",
+                violation_error_message=_("Latitude runs from -90 to 90."),
             ),
             models.CheckConstraint(
                 condition=Q(longitude__isnull=True)
                 | Q(longitude__gte=-180, longitude__lte=180),
                 name="event_longitude_range",
+                violation_error_message=_("Longitude runs from -180 to 180."),
             ),
             models.CheckConstraint(
                 condition=Q(latitude__isnull=True, longitude__isnull=True)
                 | Q(latitude__isnull=False, longitude__isnull=False),
                 name="event_coordinates_paired",
+                violation_error_message=_(
+                    "Give both latitude and longitude, or neither."
+                ),
             ),
         ]
 
@@ -375,13 +386,21 @@ class Claim(PublicIdModel):
                 condition=~Q(state__in=["approved", "retracted", "superseded"])
                 | Q(confidence__isnull=False),
                 name="claim_published_has_confidence",
+                violation_error_message=_(
+                    "A published claim needs a confidence level."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(state="retracted") | ~Q(public_note=""),
                 name="claim_retraction_has_note",
+                violation_error_message=_(
+                    "A retracted claim needs its public note."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(corrects=F("pk")), name="claim_not_own_correction"
+                condition=~Q(corrects=F("pk")),
+                name="claim_not_own_correction",
+                violation_error_message=_("A claim cannot correct itself."),
             ),
         ]
         indexes = [
@@ -428,10 +447,18 @@ class Citation(models.Model):
     class Meta:
         ordering = ["claim", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(quote=""), name="citation_quote_set"),
+            models.CheckConstraint(
+                condition=~Q(quote=""),
+                name="citation_quote_set",
+                violation_error_message=_("A citation needs its exact quote."),
+            ),
             models.CheckConstraint(
                 condition=Q(end=F("start") + Length("quote")),
                 name="citation_offsets_match_quote",
+                violation_error_message=_(
+                    "The quote's end offset must be its start plus its length: "
+                    "leave both empty to have them found in the document."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(stance__in=Stance.values), name="citation_stance_valid"
@@ -491,7 +518,11 @@ class CitationRelay(models.Model):
         ordering = ["citation", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["citation", "position"], name="relay_position_unique"
+                fields=["citation", "position"],
+                name="relay_position_unique",
+                violation_error_message=_(
+                    "Two relays cannot share one place in the chain."
+                ),
             ),
         ]
 
@@ -611,6 +642,11 @@ class Figure(models.Model):
                     date_earliest__lte=F("date_latest"),
                 ),
                 name="figure_shape_valid",
+                violation_error_message=_(
+                    "A count needs a qualifier and a value of 0 or more, and no "
+                    "date; a date figure needs a date and its precision, and no "
+                    "qualifier or value."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -620,19 +656,31 @@ class Figure(models.Model):
                 )
                 | (~Q(qualifier="between") & Q(value_high__isnull=True)),
                 name="figure_between_bounds",
+                violation_error_message=_(
+                    "\u201cBetween\u201d needs an upper value at least the value; "
+                    "other qualifiers take no upper value."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(period_start__isnull=True)
                 | Q(period_end__isnull=True)
                 | Q(period_start__lte=F("period_end")),
                 name="figure_period_ordered",
+                violation_error_message=_(
+                    "The period's start must not be after its end."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(metric__in=[t.code for t in vocabulary.METRICS]),
                 name="figure_metric_in_vocabulary",
+                violation_error_message=_(
+                    "Choose a metric from the vocabulary (killed, injured, ...)."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(revises=F("pk")), name="figure_not_own_revision"
+                condition=~Q(revises=F("pk")),
+                name="figure_not_own_revision",
+                violation_error_message=_("A figure cannot revise itself."),
             ),
         ]
         indexes = [

@@ -217,7 +217,9 @@ def test_quote_not_in_the_document_is_refused_in_the_form(client, editor):
     }
     response = client.post(reverse("admin:registry_claim_add"), data)
     assert response.status_code == 200
-    assert "does not occur" in response.content.decode()
+    # Refused, with the document's closest passage to copy instead.
+    assert "not verbatim" in response.content.decode()
+    assert "five soldiers" in response.content.decode()
     assert not Claim.objects.exists()
 
 
@@ -260,7 +262,7 @@ def test_claim_list_shows_state_confidence_originators_and_conflict(
     assert "Approved" in page
     assert "2: probably true" in page
     assert claim.citations.get().originator.name in page
-    assert "icon-yes.svg" in page
+    assert "open conflict" in page and "icon-no.svg" not in page
     url = reverse("admin:registry_claim_changelist")
     assert claim.statement in client.get(url, {"conflict": "open"}).content.decode()
     assert claim.statement not in client.get(url, {"conflict": "none"}).content.decode()

@@ -122,13 +122,12 @@ def test_editor_records_and_submits_reviewer_approves_in_a_browser(
     assert claim.citations.count() == 1 and claim.figures.count() == 1
 
     # -- and submits it
-    editor_page.click('details[data-action="submit"] summary')
-    editor_page.click('details[data-action="submit"] input[type=submit]')
+    editor_page.click('[data-action="submit"] input[type=submit]')
     editor_page.wait_for_selector("text=The claim is now in review.")
     assert editor_page.inner_text("#claim-state") == "In review"
 
     # -- the same editor sees no approve button, and a forged approval fails
-    assert editor_page.locator('details[data-action="approve"]').count() == 0
+    assert editor_page.locator("#approve-form").count() == 0
     status = editor_page.evaluate(
         """async (url) => {
             const body = new FormData();
@@ -152,10 +151,9 @@ def test_editor_records_and_submits_reviewer_approves_in_a_browser(
     reviewer_page.wait_for_selector("#result_list")
     reviewer_page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
     reviewer_page.click("#result_list a:has-text('At least eight soldiers')")
-    reviewer_page.click('details[data-action="approve"] summary')
     reviewer_page.select_option("#id_t_confidence", "3")
     reviewer_page.fill("#id_t_rationale", "One monitor, not yet corroborated.")
-    reviewer_page.click('details[data-action="approve"] input[type=submit]')
+    reviewer_page.click("#approve-form input[type=submit]")
     reviewer_page.wait_for_selector("text=The claim is now approved.")
     assert reviewer_page.inner_text("#claim-state") == "Approved"
     assert reviewer_page.locator("input[name=_save]").count() == 0

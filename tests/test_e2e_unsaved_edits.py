@@ -34,9 +34,9 @@ def test_submit_saves_typed_edits_and_approve_asks_before_dropping_them(
     sign_in(page, base, "editor")
     page.goto(f"{base}/admin/registry/claim/{claim.pk}/change/")
     page.fill("#id_statement", "At least nine soldiers killed.")  # not saved
-    page.click('details[data-action="submit"] summary')
+    page.click('[data-action="submit"] details summary')
     page.fill("#id_t_comment_submit", "ready")
-    page.click('details[data-action="submit"] input[type=submit]')
+    page.click('[data-action="submit"] input[type=submit]')
     page.wait_for_selector("text=Your edits were saved. The claim is now in review.")
     claim.refresh_from_db()
     assert claim.state == ClaimState.IN_REVIEW
@@ -46,7 +46,7 @@ def test_submit_saves_typed_edits_and_approve_asks_before_dropping_them(
     reviewer_page = browser.new_context().new_page()
     sign_in(reviewer_page, base, "reviewer")
     reviewer_page.goto(f"{base}/admin/registry/claim/{claim.pk}/change/")
-    reviewer_page.fill("#id_confidence_rationale", "typed, not saved")
+    reviewer_page.fill("#id_statement", "typed, not saved")
     questions = []
 
     def decline(dialog):
@@ -54,9 +54,9 @@ def test_submit_saves_typed_edits_and_approve_asks_before_dropping_them(
         dialog.dismiss()
 
     reviewer_page.once("dialog", decline)
-    reviewer_page.click('details[data-action="approve"] summary')
     reviewer_page.select_option("#id_t_confidence", "3")
-    reviewer_page.click('details[data-action="approve"] input[type=submit]')
+    reviewer_page.fill("#id_t_rationale", "One monitor.")
+    reviewer_page.click("#approve-form input[type=submit]")
     assert questions and "unsaved edits" in questions[0]
     assert Claim.objects.get(pk=claim.pk).state == ClaimState.IN_REVIEW
-    assert reviewer_page.input_value("#id_confidence_rationale") == "typed, not saved"
+    assert reviewer_page.input_value("#id_statement") == "typed, not saved"

@@ -19,10 +19,19 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import services
+from registry.admin.desk import (
+    CitationForm,
+    FigureForm,
+    figure_reading_view,
+    quote_search_view,
+)
 from registry.choices import LOCKED_STATES, ClaimState, Confidence
+from registry.figures.rules import interval_text
 from registry.models import (
     Citation,
     Claim,
@@ -36,10 +45,13 @@ from registry.models import (
 )
 from registry.selectors import review
 from registry.services import records
+from registry.services.confidence import claim_suggested_confidence
 
+# Badge backgrounds under white text: each at least 4.5:1 (WCAG AA),
+# which tests/test_admin_desk.py checks.
 STATE_COLOURS = {
     ClaimState.DRAFT: "#6c757d",
-    ClaimState.IN_REVIEW: "#b36b00",
+    ClaimState.IN_REVIEW: "#8a5300",  # 6.3:1 on white; #b36b00 failed AA
     ClaimState.CHANGES_REQUESTED: "#8a4baf",
     ClaimState.APPROVED: "#1e7b34",
     ClaimState.REJECTED: "#a71d2a",
@@ -60,12 +72,35 @@ class _HistoryAdmin(SimpleHistoryAdmin):
     # Addresses typed without a scheme are https (Django 6's default).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            return fieldsets
+        # The add form would show a freshly drawn public id that is not the
+        # one saved (the default is drawn again on save): show none.
+        return [
+            (name, {**options, "fields": _without(options["fields"], "public_id")})
+            for name, options in fieldsets
+        ]
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied("History is read-only; edit the record instead.")
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
+
+
+def _without(fields, name: str) -> list:
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            field = tuple(f for f in field if f != name)
+            if field:
+                kept.append(field)
+        elif field != name:
+            kept.append(field)
+    return kept
 
 
 # ---------------------------------------------------------------- list filters
@@ -159,44 +194,6 @@ class ConflictFilter(admin.SimpleListFilter):
 # ------------------------------------------------------------------- inlines
 
 
-class CitationForm(forms.ModelForm):
-    class Meta:
-        model = Citation
-        fields = ["document", "originator", "quote", "start", "end", "stance"]
-        widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 80})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("start", "end"):
-            if name in self.fields:
-                self.fields[name].required = False
-                self.fields[
-                    name
-                ].help_text = "Leave empty when the quote occurs once in the document."
-
-    def clean(self):
-        data = super().clean()
-        document, quote = data.get("document"), data.get("quote")
-        if document is None or not quote:
-            return data
-        if data.get("start") is None:
-            found = document.text.find(quote)
-            if found < 0:
-                raise ValidationError(
-                    {"quote": f"This quote does not occur in \u201c{document}\u201d."}
-                )
-            if document.text.find(quote, found + 1) >= 0:
-                raise ValidationError(
-                    {"start": "The quote occurs more than once: give its offset."}
-                )
-            data["start"] = found
-            self.instance.start = found
-        if data.get("end") is None:
-            data["end"] = data["start"] + len(quote)
-            self.instance.end = data["end"]
-        return data
-
-
 class _ClaimPartInline(admin.StackedInline):
     extra = 1
 
@@ -222,8 +219,17 @@ class CitationInline(_ClaimPartInline):
         ("document", "originator", "stance"),
         "quote",
         ("start", "end"),
-        "relay_chain_display",
+        "relays_text",
     ]
+
+    def get_fields(self, request, obj=None):
+        if self._locked(obj):
+            # Read-only: the chain as stored, not the form's typing box.
+            return [
+                "relay_chain_display" if f == "relays_text" else f
+                for f in self.fields
+            ]
+        return self.fields
 
     @admin.display(description="relayed through")
     def relay_chain_display(self, obj):
@@ -234,9 +240,10 @@ class CitationInline(_ClaimPartInline):
 
 class FigureInline(_ClaimPartInline):
     model = Figure
+    form = FigureForm
     fields = [
-        ("kind", "metric", "subject"),
         "stated",
+        ("kind", "metric", "subject"),
         ("qualifier", "value", "value_high", "unit"),
         ("period_start", "period_end", "as_of"),
         ("date_value", "date_precision"),
@@ -246,7 +253,9 @@ class FigureInline(_ClaimPartInline):
 
     @admin.display(description="interval")
     def interval_display(self, obj):
-        return str(obj.interval) if obj is not None and obj.pk else "-"
+        if obj is None or obj.pk is None:
+            return "-"
+        return interval_text(obj.kind, obj.interval)
 
 
 # ------------------------------------------------------------------ claims
@@ -295,9 +304,15 @@ class _ClaimListMixin:
         )
         return ", ".join(names) or "-"
 
-    @admin.display(description="conflict", boolean=True)
+    @admin.display(description=gettext_lazy("conflict"))
     def conflict_flag(self, obj):
-        return bool(getattr(obj, "has_open_conflict", False))
+        # Words, not the admin's boolean icons: a red cross read as an error
+        # when it meant "no conflict".
+        if getattr(obj, "has_open_conflict", False):
+            return format_html(
+                '<strong class="conflict-open">\u26a0 {}</strong>', _("open conflict")
+            )
+        return format_html('<span class="conflict-none">{}</span>', _("none"))
 
 
 @admin.register(Claim)
@@ -344,20 +359,14 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         "submitted_by",
         "created_at",
         "updated_at",
-        "conflicts_and_suggestion",
+        "conflicts_display",
     ]
+    # One confidence control: the review panel's, beside the suggestion and
+    # its reasons. (A confidence saved with the form made the reviewer the
+    # claim's last editor, and four eyes then kept them from approving.)
     fieldsets = [
         (None, {"fields": ["statement", "kind", "event", "corrects"]}),
-        (
-            "Judgement",
-            {
-                "fields": [
-                    "conflicts_and_suggestion",
-                    "confidence",
-                    "confidence_rationale",
-                ]
-            },
-        ),
+        (gettext_lazy("Conflicting figures"), {"fields": ["conflicts_display"]}),
         (
             "Workflow",
             {
@@ -375,13 +384,48 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
     def get_queryset(self, request):
         return review.claims_for_review_list(super().get_queryset(request))
 
-    @admin.display(description="Conflicts and suggested confidence")
-    def conflicts_and_suggestion(self, obj):
+    @admin.display(description=gettext_lazy("Conflicts"))
+    def conflicts_display(self, obj):
         if obj is None or obj.pk is None:
             return "-"
         from registry.admin.conflicts import claim_conflict_summary
 
-        return claim_conflict_summary(obj)
+        return claim_conflict_summary(obj, with_suggestion=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.corrects_id and not self._locked(obj):
+            # A correction's public reason, shown in the corrections feed.
+            readonly.remove("public_note")
+        return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            # A new claim has no conflicts and no workflow yet: nothing to show.
+            return fieldsets[:1]
+        if "public_note" in self.get_readonly_fields(request, obj):
+            return fieldsets
+        # A correction's public reason sits with the statement it explains.
+        moved = []
+        for index, (name, options) in enumerate(fieldsets):
+            fields = _without(options["fields"], "public_note")
+            if index == 0:
+                fields = [*fields, "public_note"]
+            moved.append((name, {**options, "fields": fields}))
+        return moved
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "public_note" in form.base_fields:
+            field = form.base_fields["public_note"]
+            field.label = _("Public reason for the correction")
+            field.help_text = _(
+                "Shown in the public corrections feed once the correction is "
+                "approved."
+            )
+            field.required = True
+        return form
 
     def get_search_results(self, request, queryset, search_term):
         queryset, duplicates = super().get_search_results(
@@ -431,8 +475,13 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             Figure: (services.figure_save, services.figure_delete),
         }[formset.model]
         name = formset.model._meta.model_name
+        forms_by_part = {id(f.instance): f for f in formset.forms}
         for part in formset.save(commit=False):
-            save(**{name: part, "actor": request.user})
+            extra = {}
+            if formset.model is Citation:
+                # The relay chain typed beside the citation (None: unchanged).
+                extra["relays"] = getattr(forms_by_part.get(id(part)), "relays", None)
+            save(**{name: part, "actor": request.user, **extra})
         for part in formset.deleted_objects:
             delete(**{name: part, "actor": request.user})
         formset.save_m2m()
@@ -447,6 +496,11 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             # Someone published the claim while this form was open.
             self.message_user(request, _reason(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_submit_for_review" not in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self.response_change(request, obj)
 
     def response_change(self, request, obj):
         if "_submit_for_review" not in request.POST:
@@ -494,6 +548,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 seen_version=services.claim_version(obj),
                 transitions=review.claim_transitions(claim=obj),
                 confidence_choices=Confidence.choices,
+                suggestion=claim_suggested_confidence(obj),
                 locked=obj.state in LOCKED_STATES,
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -515,12 +570,95 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
     def get_urls(self):
         return [
             path(
+                "figure-reading/",
+                self.admin_site.admin_view(self._for_writers(figure_reading_view)),
+                name="registry_claim_figure_reading",
+            ),
+            path(
+                "quote-search/",
+                self.admin_site.admin_view(self._for_writers(quote_search_view)),
+                name="registry_claim_quote_search",
+            ),
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="registry_claim_correct",
+            ),
+            path(
                 "<path:object_id>/transition/<str:action>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="registry_claim_transition",
             ),
             *super().get_urls(),
         ]
+
+    def _for_writers(self, view):
+        """The desk's JSON helpers answer those who may record claims."""
+
+        def guarded(request):
+            if not (
+                self.has_add_permission(request) or self.has_change_permission(request)
+            ):
+                raise PermissionDenied(_("You may not record claims."))
+            return view(request)
+
+        return guarded
+
+    def correct_view(self, request, object_id):
+        """Record a correction: ask the public reason, then open a draft that
+        copies the original's citations and figures for editing."""
+        original = self.get_object(request, unquote(object_id))
+        if original is None:
+            raise Http404(_("No such claim."))
+        if not self.has_add_permission(request):
+            raise PermissionDenied(_("You may not record claims."))
+        existing = Claim.objects.filter(corrects=original).first()
+        if existing is not None:
+            self.message_user(
+                request,
+                _("This claim has a correction already: here it is."),
+                messages.INFO,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:registry_claim_change", args=[existing.pk])
+            )
+        error = ""
+        if request.method == "POST":
+            try:
+                correction = services.claim_correction_start(
+                    original=original,
+                    actor=request.user,
+                    public_note=request.POST.get("public_note", ""),
+                )
+            except (services.WorkflowError, PermissionDenied) as exc:
+                error = _reason(exc)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "A draft correction was recorded with the original's "
+                        "citations and figures: change what was wrong, then "
+                        "submit it."
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:registry_claim_change", args=[correction.pk])
+                )
+        from django.template.response import TemplateResponse
+
+        return TemplateResponse(
+            request,
+            "admin/registry/claim/correct.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Record a correction"),
+                "original": original,
+                "opts": self.model._meta,
+                "error": error,
+                "public_note": request.POST.get("public_note", ""),
+            },
+        )
 
     @staticmethod
     def _transition_arguments(action: str, post) -> dict:
@@ -839,6 +977,10 @@ class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
 
 # The index page shows the review counts above the usual list of models.
 admin.site.index_template = "admin/registry/index.html"
+# Branded as the registry, not as "Django administration".
+admin.site.site_header = gettext_lazy("Fact-check registry")
+admin.site.site_title = gettext_lazy("Fact-check registry")
+admin.site.index_title = gettext_lazy("Reviewers' desk")
 
 # Conflict admin lives in its own module; importing it registers it.
 from registry.admin import conflicts as admin_conflicts  # noqa: E402, F401

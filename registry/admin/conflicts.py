@@ -24,6 +24,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from registry.choices import ConflictStatus
+from registry.figures.rules import interval_text
 from registry.models import Citation, Claim, Conflict, ConflictDecision, Figure
 from registry.presentation.svg import conflict_svg, figure_label, figure_sources
 from registry.services import conflicts as conflict_services
@@ -123,7 +124,7 @@ class ConflictAdmin(admin.ModelAdmin):
                 (
                     (
                         figure_label(f),
-                        f.interval,
+                        interval_text(f.kind, f.interval),
                         f.claim.public_id,
                         f.claim.get_state_display(),
                     )
@@ -146,7 +147,7 @@ class ConflictAdmin(admin.ModelAdmin):
                 (
                     figure_sources(f),
                     f.stated or "",
-                    f.interval,
+                    interval_text(f.kind, f.interval),
                     f.as_of or "",
                     reverse("admin:registry_claim_change", args=[f.claim_id])
                     if _claim_admin_registered()
@@ -257,6 +258,14 @@ class ConflictAdmin(admin.ModelAdmin):
             extra_context["can_decide"] = request.user.has_perm(
                 conflict_services.SETTLE_PERMISSION
             )
+        # Every field is read-only: decisions go through the settle and
+        # explain forms, so the page offers no Save button that saves nothing.
+        extra_context.update(
+            show_save=False,
+            show_save_and_continue=False,
+            show_save_and_add_another=False,
+            show_delete=False,
+        )
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -264,7 +273,7 @@ def _claim_admin_registered() -> bool:
     return admin.site.is_registered(Claim)
 
 
-def claim_conflict_summary(claim: Claim) -> SafeString:
+def claim_conflict_summary(claim: Claim, *, with_suggestion: bool = True) -> SafeString:
     """The claim's conflicts (with pictures) and its suggested confidence,
     for the claim admin page (every state's figures: the reviewers' view).
     What the public sees is the public projection's, never this."""
@@ -283,7 +292,7 @@ def claim_conflict_summary(claim: Claim) -> SafeString:
         }
         for c in found
     ]
-    suggestion = claim_suggested_confidence(claim)
+    suggestion = claim_suggested_confidence(claim) if with_suggestion else None
     return render_to_string(
         "registry/conflict_claim_summary.html",
         {"claim": claim, "suggestion": suggestion, "conflicts": items},

@@ -125,7 +125,12 @@ def find_disagreements(figures: Iterable) -> list[Disagreement]:
                 b.interval
             ):
                 found.append(
-                    Disagreement(a, b, f"{a.interval} and {b.interval} do not overlap")
+                    Disagreement(
+                        a,
+                        b,
+                        f"{interval_text(a.kind, a.interval)} and "
+                        f"{interval_text(b.kind, b.interval)} do not overlap",
+                    )
                 )
     return found
 
@@ -148,8 +153,9 @@ def parts_exceeding_wholes(parts: Iterable, wholes: Iterable) -> list[Disagreeme
                     Disagreement(
                         part,
                         whole,
-                        f"{part.interval} about a part is more than "
-                        f"{whole.interval} about the whole",
+                        f"{interval_text(part.kind, part.interval)} about a part "
+                        f"is more than {interval_text(whole.kind, whole.interval)} "
+                        "about the whole",
                     )
                 )
     return found
@@ -178,6 +184,20 @@ def as_values(kind: str, interval: Interval | None):
         high = dt.date.fromordinal(interval.high) if interval.high is not None else None
         return dt.date.fromordinal(interval.low), high
     return interval.low, interval.high
+
+
+def interval_text(kind: str, interval: Interval | None) -> str:
+    """An interval as a reader writes it: dates as dates ("2019-10-25",
+    "2019-10-01 to 2019-10-31" with an en dash), never as day numbers; counts as
+    "[8, open)"."""
+    if interval is None:
+        return "-"
+    if kind == FigureKind.DATE:
+        low, high = as_values(kind, interval)
+        if low == high:
+            return low.isoformat()
+        return f"{low.isoformat()} – {high.isoformat()}"
+    return str(interval)
 
 
 def signature(figure) -> list:

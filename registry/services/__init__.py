@@ -15,6 +15,7 @@ from registry.services.workflow import (  # noqa: F401
     citation_save,
     claim_approve,
     claim_available_actions,
+    claim_correction_start,
     claim_create,
     claim_delete,
     claim_hidden_action_reasons,

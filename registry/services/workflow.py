@@ -26,7 +26,14 @@ from django.utils import timezone
 
 from registry import metrics, policy
 from registry.choices import TRANSITIONS, ClaimState, Confidence
-from registry.models import Citation, Claim, ClaimTransition, Figure
+from registry.models import (
+    Citation,
+    CitationRelay,
+    Claim,
+    ClaimTransition,
+    Figure,
+    Source,
+)
 from registry.services import conflicts, projection
 from registry.services.confidence import (
     claim_suggested_confidence,
@@ -41,7 +48,17 @@ class WorkflowError(ValidationError):
 # Fields an editor or reviewer may edit on a claim that is not locked.
 # State, publication date and authorship change only through the workflow.
 CLAIM_EDITABLE_FIELDS = frozenset(
-    {"statement", "kind", "event", "corrects", "confidence", "confidence_rationale"}
+    {
+        "statement",
+        "kind",
+        "event",
+        "corrects",
+        "confidence",
+        "confidence_rationale",
+        # A correction's public reason (the corrections feed shows it); a
+        # retraction's note is set by claim_retract.
+        "public_note",
+    }
 )
 
 # The verb for each target state, for messages and the admin's buttons.
@@ -436,6 +453,13 @@ def _check_edit_permission(actor, perm: str) -> None:
 
 def _check_corrects(claim: Claim) -> None:
     if claim.corrects_id is None:
+        if claim.public_note:
+            raise WorkflowError(
+                {
+                    "public_note": "Only a correction carries a public reason: "
+                    "choose the claim it corrects, or leave the reason empty."
+                }
+            )
         return
     original = claim.corrects
     if original.pk == claim.pk:
@@ -468,7 +492,7 @@ def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
     # Whatever the caller's instance says, a new claim starts as a draft.
     claim.state = ClaimState.DRAFT
     claim.published_at = None
-    claim.public_note = ""
+    claim.public_note = (data.get("public_note") or "").strip()
     claim.submitted_by = None
     claim.created_by = claim.updated_by = actor
     claim.full_clean()
@@ -476,6 +500,59 @@ def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
     claim._history_user = actor
     claim.save()
     return claim
+
+
+def claim_correction_start(*, original: Claim, actor, public_note: str) -> Claim:
+    """A draft correction of a published claim, ready for editing: its
+    statement, kind and event, and a copy of every citation (with its relay
+    chain) and figure, so the editor changes only what was wrong.
+
+    ``public_note`` is the public reason for the correction, shown in the
+    corrections feed once the correction is approved.
+    """
+    public_note = _require(
+        public_note,
+        "Say why the claim is corrected: the public reads this reason in the "
+        "corrections feed.",
+    )
+    with transaction.atomic():
+        locked = _lock(original)
+        existing = Claim.objects.filter(corrects=locked).first()
+        if existing is not None:
+            raise WorkflowError(
+                f"A correction of this claim exists already ({existing.public_id}, "
+                f"{_state_label(existing.state)}): edit that one."
+            )
+        correction = claim_create(
+            actor=actor,
+            statement=locked.statement,
+            kind=locked.kind,
+            event=locked.event,
+            corrects=locked,
+            public_note=public_note,
+        )
+        for citation in locked.citations.prefetch_related("relay_links__source"):
+            copy = Citation(
+                claim=correction,
+                document_id=citation.document_id,
+                originator_id=citation.originator_id,
+                quote=citation.quote,
+                start=citation.start,
+                end=citation.end,
+                stance=citation.stance,
+            )
+            citation_save(citation=copy, actor=actor, relays=citation.relay_chain)
+        for figure in locked.figures.order_by("pk"):
+            copy = Figure(
+                claim=correction,
+                **{
+                    f.name: getattr(figure, f.name)
+                    for f in Figure._meta.concrete_fields
+                    if f.editable and f.name not in {"id", "claim", "revises"}
+                },
+            )
+            figure_save(figure=copy, actor=actor)
+    return correction
 
 
 def claim_update(*, claim: Claim, actor, **data: Any) -> Claim:
@@ -574,9 +651,38 @@ def _part_delete(part: Citation | Figure, actor, model_name: str) -> None:
             conflicts.conflicts_refresh(quantity_keys={key})
 
 
-def citation_save(*, citation: Citation, actor) -> Citation:
-    """Add or change a citation of a claim that is not locked."""
-    return _part_save(citation, actor, "citation")
+def citation_save(
+    *, citation: Citation, actor, relays: list[Source] | None = None
+) -> Citation:
+    """Add or change a citation of a claim that is not locked.
+
+    ``relays``, when given, replaces its relay chain: the sources through
+    which the originator's statement reached the document, in order from
+    the originator's side (an article relays EFE, which relays the ministry:
+    the ministry originates, EFE is the one relay).
+    """
+    with transaction.atomic():
+        _part_save(citation, actor, "citation")
+        if relays is not None:
+            _relays_set(citation, relays)
+    return citation
+
+
+def _relays_set(citation: Citation, relays: list[Source]) -> None:
+    if any(source.pk == citation.originator_id for source in relays):
+        raise WorkflowError(
+            {"relays": "The originator cannot also be one of its own relays."}
+        )
+    if len({source.pk for source in relays}) != len(relays):
+        raise WorkflowError({"relays": "A source appears twice in the relay chain."})
+    current = [link.source_id for link in citation.relay_links.order_by("position")]
+    if current == [source.pk for source in relays]:
+        return
+    citation.relay_links.all().delete()
+    CitationRelay.objects.bulk_create(
+        CitationRelay(citation=citation, source=source, position=position)
+        for position, source in enumerate(relays, start=1)
+    )
 
 
 def citation_delete(*, citation: Citation, actor) -> None:

@@ -1,0 +1,331 @@
+"""The claim page as a reviewer's desk: its citation and figure forms, and
+the two small JSON endpoints its script asks while the editor types.
+
+- A figure is typed as the source worded it ("at least 41 killed"): the
+  registry's figure-text parser fills qualifier, value, upper value and,
+  when the wording names them, metric and subject; the page shows that
+  reading before saving (``figure_reading``), and the form does the same
+  reading on save, so it works without the script too.
+- A quote is looked up in the cited document (``quote_search``): every
+  occurrence to pick from, or the closest passage when the typed quote
+  differs (curly quotes, spacing). Only the document's own text is ever
+  stored: the model refuses anything else.
+- The relay chain is typed as names or aliases in order ("EFE").
+"""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.choices import FigureKind
+from registry.figures import intervals, parser, vocabulary
+from registry.figures.quotes import find_quote
+from registry.figures.rules import interval_text
+from registry.models import Citation, Document, Figure, Source
+
+# A document's language first; then the other language the parser reads.
+WORDING_LANGUAGES = parser.LANGUAGES
+RELAY_SEPARATORS = re.compile(r"\s*(?:\u2192|->|>|;|,|\n)\s*")
+
+
+# ------------------------------------------------------------------ figures
+
+
+def read_wording(text: str, language: str = "") -> parser.ParsedFigure:
+    """The figure ``text`` states, read in ``language`` first and then in the
+    parser's other languages. Raises ``FigureTextError`` with the first
+    language's reason."""
+    order = [language] if language in WORDING_LANGUAGES else []
+    order += [lang for lang in WORDING_LANGUAGES if lang not in order]
+    first_error = None
+    for lang in order:
+        try:
+            return parser.parse_figure_text(text, lang)
+        except parser.FigureTextError as exc:
+            first_error = first_error or exc
+    raise first_error
+
+
+def figure_reading(text: str, language: str = "") -> dict:
+    """What the page shows under the wording before saving."""
+    try:
+        parsed = read_wording(text, language)
+    except parser.FigureTextError as exc:
+        return {"ok": False, "error": str(exc)}
+    interval = intervals.quantity_interval(
+        parsed.qualifier, parsed.value, parsed.value_high
+    )
+    return {
+        "ok": True,
+        "qualifier": str(parsed.qualifier),
+        "qualifier_label": parsed.qualifier.label
+        if hasattr(parsed.qualifier, "label")
+        else str(parsed.qualifier),
+        "value": parsed.value,
+        "value_high": parsed.value_high,
+        "metric": parsed.metric,
+        "subject": parsed.subject,
+        "interval": interval_text(FigureKind.QUANTITY, interval),
+        "increment": parsed.increment,
+    }
+
+
+class FigureForm(forms.ModelForm):
+    """Typed as worded: what the wording says fills the fields left empty."""
+
+    class Meta:
+        model = Figure
+        fields = [
+            "kind",
+            "stated",
+            "metric",
+            "subject",
+            "qualifier",
+            "value",
+            "value_high",
+            "unit",
+            "period_start",
+            "period_end",
+            "as_of",
+            "date_value",
+            "date_precision",
+        ]
+        widgets = {
+            "stated": forms.TextInput(
+                attrs={
+                    "size": 50,
+                    "class": "figure-wording",
+                    "placeholder": gettext_lazy("as worded: at least 41 killed"),
+                    "autocomplete": "off",
+                }
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stated"].label = _("Figure as worded")
+        self.fields["stated"].help_text = _(
+            "Type it as the source does (\u201cat least 41 killed\u201d, "
+            "\u201cunos 200 heridos\u201d): qualifier, value and, when the wording "
+            "names them, metric and subject are read from it."
+        )
+        for name in ("metric", "subject"):
+            self.fields[name].required = False
+
+    def clean(self):
+        data = super().clean()
+        stated = (data.get("stated") or "").strip()
+        is_count = data.get("kind", FigureKind.QUANTITY) == FigureKind.QUANTITY
+        reworded = "stated" in self.changed_data and not (
+            {"qualifier", "value", "value_high"} & set(self.changed_data)
+        )
+        missing = not data.get("qualifier") or data.get("value") is None
+        if stated and is_count and (missing or reworded):
+            try:
+                parsed = read_wording(stated)
+            except parser.FigureTextError as exc:
+                self.add_error(
+                    "stated",
+                    _("%(reason)s. Give the qualifier and value yourself.")
+                    % {"reason": exc},
+                )
+                return data
+            data["qualifier"] = str(parsed.qualifier)
+            data["value"] = parsed.value
+            data["value_high"] = parsed.value_high
+            # Metric and subject: what the wording names, unless the editor
+            # chose them in this form.
+            for name in ("metric", "subject"):
+                named = getattr(parsed, name)
+                if named and (not data.get(name) or name not in self.changed_data):
+                    data[name] = named
+            for name in ("qualifier", "value", "value_high", "metric", "subject"):
+                setattr(self.instance, name, data.get(name))
+        for name in ("metric", "subject"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(
+                    name,
+                    _("Required: the wording does not name it, so choose it.")
+                    if stated
+                    else _("This field is required."),
+                )
+        return data
+
+
+# -------------------------------------------------------------- citations
+
+
+def parse_relays(text: str) -> list[Source]:
+    """Names or aliases in order, one source each; raises ValidationError
+    naming each one that is unknown."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    whole = list(Source.objects.by_alias(text)[:2])
+    if len(whole) == 1:  # one name, commas and all
+        return whole
+    sources, unknown = [], []
+    for name in filter(None, RELAY_SEPARATORS.split(text)):
+        found = list(Source.objects.by_alias(name)[:2])
+        if len(found) != 1:
+            unknown.append(name)
+        else:
+            sources.append(found[0])
+    if unknown:
+        raise ValidationError(
+            _(
+                "No source is called %(names)s: use a source's name, short name or "
+                "alias, one after another (\u201cEFE \u2192 AFP\u201d)."
+            )
+            % {"names": ", ".join(f"\u201c{n}\u201d" for n in unknown)}
+        )
+    return sources
+
+
+class CitationForm(forms.ModelForm):
+    relays_text = forms.CharField(
+        label=gettext_lazy("Relayed through"),
+        required=False,
+        help_text=gettext_lazy(
+            "Who passed the originator's statement on to this document, in "
+            "order from the originator: names or aliases separated by \u2192 or "
+            "commas (\u201cEFE\u201d). Empty: the document heard it first-hand."
+        ),
+        widget=forms.TextInput(attrs={"size": 60, "class": "relay-chain"}),
+    )
+
+    class Meta:
+        model = Citation
+        fields = ["document", "originator", "quote", "start", "end", "stance"]
+        widgets = {
+            "quote": forms.Textarea(
+                attrs={"rows": 2, "cols": 80, "class": "quote-entry"}
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start", "end"):
+            if name in self.fields:
+                self.fields[name].required = False
+                self.fields[name].help_text = _(
+                    "Filled in when you pick the quote's place in the document."
+                )
+        if self.instance.pk:
+            self.initial.setdefault(
+                "relays_text",
+                " \u2192 ".join(
+                    s.short_name or s.name for s in self.instance.relay_chain
+                ),
+            )
+        self.relays: list[Source] | None = None
+
+    def clean_relays_text(self):
+        text = self.cleaned_data.get("relays_text", "")
+        self.relays = parse_relays(text)
+        return text
+
+    def clean(self):
+        data = super().clean()
+        originator = data.get("originator")
+        if originator is not None and originator in (self.relays or []):
+            self.add_error(
+                "relays_text",
+                _("The originator cannot also be one of its own relays."),
+            )
+        document, quote = data.get("document"), data.get("quote")
+        if document is None or not quote:
+            return data
+        start = data.get("start")
+        if start is not None and document.text[start : start + len(quote)] == quote:
+            data["end"] = start + len(quote)
+            self.instance.end = data["end"]
+            return data
+        search = find_quote(document.text, quote)
+        if not search.occurrences:
+            if search.closest is not None:
+                message = _(
+                    "This quote is not verbatim in \u201c%(document)s\u201d. The "
+                    "closest passage is \u201c%(passage)s\u201d (characters "
+                    "%(start)s-%(end)s): copy it exactly."
+                ) % {
+                    "document": document,
+                    "passage": search.closest.text,
+                    "start": search.closest.start,
+                    "end": search.closest.end,
+                }
+            else:
+                message = _(
+                    "This quote does not occur in \u201c%(document)s\u201d."
+                ) % {"document": document}
+            raise ValidationError({"quote": message})
+        if len(search.occurrences) > 1:
+            raise ValidationError(
+                {
+                    "start": _(
+                        "The quote occurs %(count)s times, at characters "
+                        "%(places)s: pick one."
+                    )
+                    % {
+                        "count": len(search.occurrences),
+                        "places": ", ".join(str(p.start) for p in search.occurrences),
+                    }
+                }
+            )
+        data["start"] = search.occurrences[0].start
+        data["end"] = search.occurrences[0].end
+        self.instance.start, self.instance.end = data["start"], data["end"]
+        return data
+
+
+# --------------------------------------------------------- JSON endpoints
+
+
+def figure_reading_view(request):
+    """GET ?text=...&language=...: how the registry reads a figure's wording."""
+    text = request.GET.get("text", "")[:300]
+    if not text.strip():
+        return JsonResponse({"ok": False, "error": _("Type the figure as worded.")})
+    reading = figure_reading(text, request.GET.get("language", ""))
+    if reading.get("metric"):
+        reading["metric_label"] = vocabulary.metric_term(reading["metric"]).label
+    return JsonResponse(reading)
+
+
+def quote_search_view(request):
+    """GET ?document=<id>&quote=...: where the quote stands in the document."""
+    try:
+        document_id = int(request.GET.get("document", ""))
+    except ValueError:
+        return JsonResponse(
+            {"ok": False, "error": _("Choose the document first.")}, status=400
+        )
+    document = Document.objects.filter(pk=document_id).only("text", "title").first()
+    if document is None:
+        return JsonResponse({"ok": False, "error": _("No such document.")}, status=404)
+    quote = request.GET.get("quote", "")[:5000]
+    search = find_quote(document.text, quote)
+
+    def passage(p):
+        return {
+            "start": p.start,
+            "end": p.end,
+            "text": p.text,
+            "before": p.before,
+            "after": p.after,
+        }
+
+    return JsonResponse(
+        {
+            "ok": True,
+            "occurrences": [passage(p) for p in search.occurrences],
+            "closest": passage(search.closest) if search.closest else None,
+            "similarity": search.similarity,
+        }
+    )
