@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import services
+from registry.admin.proposals import DocumentProposalsMixin, may_draft
 from registry.choices import LOCKED_STATES, ClaimState, Confidence
 from registry.models import (
     Citation,
@@ -753,7 +754,9 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
+class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin):
+    # The page adds "Propose claims" and "cite this" (registry/admin/proposals.py).
+    change_form_template = "admin/registry/document/change_form.html"
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]
@@ -779,6 +782,13 @@ class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         records.document_save(document=obj, actor=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        document = self.get_object(request, unquote(object_id))
+        if document is not None and may_draft(request.user):
+            extra_context["editor_config"] = self.editor_context(request, document)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["highlighted_text", "content_hash", "public_id"]
@@ -821,8 +831,11 @@ def _highlight(document: Document) -> str:
                 chunk,
             )
         )
+    # data-document-text: "cite this" (document_editor.js) reads offsets
+    # into exactly this text.
     return format_html(
-        '<div class="document-text" style="white-space:pre-wrap;max-width:60em">{}</div>',
+        '<div class="document-text" data-document-text '
+        'style="white-space:pre-wrap;max-width:60em">{}</div>',
         mark_safe("".join(parts)),
     )
 

@@ -118,6 +118,17 @@ def _statement(originator_label: str | None, sentence: str, figures: list[dict])
     return sentence
 
 
+def figures_in(
+    text: str, language: str = "en", published_on: dt.date | None = None
+) -> list[dict]:
+    """The figures (counts and dates) of a span of text, as a proposal's."""
+    dates = find_dates(text, published_on)
+    found = find_figures(text, language, [(d.start, d.end) for d in dates])
+    return [_figure_dict(f, dates) for f in found] + [
+        _date_dict(d, "date") for d in dates if d.role == "date" and d.date is not None
+    ]
+
+
 def propose(
     text: str,
     language: str | None = None,
