@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import services
@@ -37,6 +38,7 @@ from registry.models import (
 )
 from registry.selectors import review
 from registry.services import records
+from registry.services.intake import detect_language
 
 STATE_COLOURS = {
     ClaimState.DRAFT: "#6c757d",
@@ -753,10 +755,58 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
         )
 
 
+class DocumentForm(forms.ModelForm):
+    """A pasted text keeps its line breaks as "\n": a browser sends "\r\n",
+    and quotes' offsets count characters of the text as shown. Without a
+    language, it is detected (en, es, ...) as intake does."""
+
+    url = forms.URLField(max_length=1000, required=False, assume_scheme="https")
+    archive_url = forms.URLField(
+        max_length=1000, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Document
+        # The admin's fieldsets decide which fields show; these are all it may.
+        fields = [
+            "title",
+            "kind",
+            "publisher",
+            "part_of",
+            "url",
+            "archive_url",
+            "published_on",
+            "published_precision",
+            "language",
+            "retrieved_at",
+            "text",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"].required = False
+            self.fields["language"].help_text = _(
+                "BCP 47 code, e.g. en, es. Left empty, it is detected from the text."
+            )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("language") and data.get("text"):
+            data["language"] = detect_language(data["text"])
+            self.instance.language = data["language"]
+        return data
+
+
 @admin.register(Document)
 class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin):
     # The page adds "Propose claims" and "cite this" (registry/admin/proposals.py).
     change_form_template = "admin/registry/document/change_form.html"
+    form = DocumentForm
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]

@@ -447,7 +447,7 @@
           card.classList.remove("taken");
           card.appendChild(make("p", { class: "done rejected", text: words.rejected }));
           if (marks[offer.key]) {
-            marks[offer.key].classList.remove("proposal-mark");
+            marks[offer.key].classList.add("rejected");
           }
         } else {
           reject.disabled = false;
