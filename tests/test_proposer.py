@@ -127,3 +127,34 @@ def test_sentence_splitting_keeps_abbreviations():
     text = "A U.S. special forces command said 3 people died. Gen. Smith said more."
     parts = [s.text for s in sentences(text, "en")]
     assert parts == ["A U.S. special forces command said 3 people died.", "Gen. Smith said more."]
+
+
+def test_a_bare_organisation_word_takes_the_source_the_article_names():
+    # Written for this test: an excerpt that opens with "La ONG" and names
+    # the observatory only later, and one that names it first.
+    later = (
+        "La ONG indicó que tres civiles murieron en el bombardeo.\n"
+        "El conflicto ha causado miles de muertos, según los datos del Observatorio."
+    )
+    first = find(propose(later, "es", None, SOURCES), "tres civiles")
+    assert first.originator == "sohr"
+    earlier = (
+        "The Syrian Observatory for Human Rights counted the dead in Idlib.\n"
+        "The monitor said five fighters were killed in the clashes."
+    )
+    assert find(propose(earlier, "en", None, SOURCES), "five fighters").originator == "sohr"
+
+
+def test_a_description_with_words_of_its_own_is_not_given_another_source():
+    text = (
+        "Al menos diez personas murieron en el ataque contra el Ministerio de Defensa.\n"
+        "Según un comunicado de ese ministerio, hubo 30 heridos.\n"
+        "El Ministerio de Salud de Gaza no dio cifras."
+    )
+    assert find(propose(text, "es", None, SOURCES), "30 heridos").originator is None
+
+
+def test_the_death_of_n_people_is_a_count_of_the_killed():
+    text = "Las autoridades confirmaron la muerte de dos personas a causa del sismo."
+    counted = find(propose(text, "es", None, SOURCES), "dos personas")
+    assert [(f["metric"], f["value"]) for f in counted.figures] == [("killed", 2)]

@@ -145,6 +145,19 @@ class AliasIndex:
         hits = {id(s): s for k, s in self.by_key.items() if word in k.split()}
         return next(iter(hits.values())) if len(hits) == 1 else None
 
+    def mentions(self, text: str) -> list[KnownSource]:
+        """Every registered source a text names: its aliases, and a
+        capitalised word after an article that only one source's aliases
+        hold ("del Observatorio")."""
+        found = []
+        if self._inside is not None:
+            found = [self.by_key[m.group(0)] for m in self._inside.finditer(normalise(text))]
+        for m in _NAMED_AFTER_ARTICLE.finditer(text):
+            source = self.containing(m.group(1))
+            if source is not None:
+                found.append(source)
+        return found
+
     def inside(self, text: str) -> KnownSource | None:
         if self._inside is None:
             return None
@@ -155,6 +168,16 @@ class AliasIndex:
         return self.by_key[best.group(0)]
 
 
+_NAMED_AFTER_ARTICLE = re.compile(
+    r"\b(?:the|el|la|del|los|las|al)\s+([A-ZÁÉÍÓÚÑ][\w-]{3,})(?!\s+[A-ZÁÉÍÓÚÑ])"
+)
+# A description that names no one in particular: it stands for the
+# organisation the article names, wherever that is.
+_ORGANISATION_WORD = re.compile(
+    r"(?:the|this|that|el|la|esta|este|dicha|dicho)\s+(?:organi[sz]ation|organización|"
+    r"ong|ngo|group|grupo|monitor|observatory|observatorio)",
+    re.I,
+)
 _DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'-]+,[^()]{0,40}\([^)]{1,30}\)\s*[—–-]+\s*")
 
 
@@ -290,15 +313,22 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
 
 
 def resolve(
-    attribution: Attribution, index: AliasIndex, history: list[Attribution]
+    attribution: Attribution,
+    index: AliasIndex,
+    history: list[Attribution],
+    mentions: tuple[list[KnownSource], list[KnownSource]] = ([], []),
 ) -> Attribution:
     """Resolve the words to a known source: the alias itself; else a
-    description of a source named before; else an alias inside the words."""
+    description of a source named before; else an alias inside the words;
+    else a description of a registered source the article names elsewhere
+    (``mentions``: those named before this sentence, nearest last, and
+    those named after it, nearest first)."""
     text = attribution.originator_text
     hit = index.exact(text)
-    if (hit is None and _GENERIC.match(text)) or (
+    described = (hit is None and _GENERIC.match(text)) or (
         hit is None and _DETERMINER.match(text) and not index.exact(text)
-    ):
+    )
+    if described:
         previous = _antecedent(text, history)
         if previous is not None:
             attribution.originator = previous.originator
@@ -312,8 +342,29 @@ def resolve(
         hit = index.containing(last)
     if hit is None:
         hit = index.inside(text)
+    if hit is None and described:
+        hit = _mentioned(text, mentions)
+        if hit is not None:
+            attribution.inferred = attribution.inferred or "anaphora"
     attribution.originator = hit
     return _resolve_relays(attribution, index)
+
+
+def _mentioned(
+    text: str, mentions: tuple[list[KnownSource], list[KnownSource]]
+) -> KnownSource | None:
+    """The registered source a bare "the organisation" ("la ONG", "the
+    monitor") stands for when no attribution before it gives one: the
+    nearest one the article names before it, else the first named after
+    it. A description with words of its own ("ese ministerio") is left
+    alone: the article may name an unregistered ministry before it."""
+    before, after = mentions
+    if _ORGANISATION_WORD.fullmatch(text.strip()):
+        if before:
+            return before[-1]
+        if after:
+            return after[0]
+    return None
 
 
 def _resolve_relays(attribution: Attribution, index: AliasIndex) -> Attribution:
