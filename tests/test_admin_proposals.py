@@ -185,6 +185,13 @@ def test_an_unregistered_originator_is_refused_with_a_reason(
         b' "WAFA", "statement": "s", "kind": "other", "figures": [[], {}]}]}',
         b'{"proposals": [{"start": 5, "end": 2, "quote": "x", "originator":'
         b' "WAFA", "statement": "s", "kind": "other"}]}',
+        b'{"proposals": [{"start": 0, "end": 4, "quote": "Over", "originator":'
+        b' "WAFA", "statement": "s", "kind": "other", "figures": [{"kind":'
+        b' "quantity", "metric": "killed", "subject": "people", "qualifier":'
+        b' "between", "value": 10, "value_high": 5}, {"kind": "date",'
+        b' "metric": "died_on", "subject": "x", "date_value": "2023-02-30"},'
+        b' {"kind": "quantity", "metric": "killed", "subject": "p", "value":'
+        b' 1.5}]}]}',
     ],
 )
 def test_bad_input_is_answered_400_never_500(client, editor, article, body):
@@ -310,3 +317,12 @@ def test_cite_into_a_published_claim_is_refused(client, editor, reviewer, wafa):
     response = post_json(client, url("cite", document), {**body, "claim": claim.public_id})
     assert response.status_code == 400
     assert "read-only" in " ".join(response.json()["errors"])
+
+
+def test_documents_in_other_languages_are_read_without_error(client, editor, wafa):
+    document = DocumentFactory(language="fr", text="Huit soldats ont été tués.")
+    client.force_login(editor)
+    assert client.get(url("proposals", document)).status_code == 200
+    response = client.get(url("cite", document) + "?start=0&end=11")
+    assert response.status_code == 200, response.content
+    assert response.json()["offer"]["quote"] == "Huit soldat"

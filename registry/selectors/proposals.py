@@ -161,7 +161,9 @@ def selection_offer(*, document: Document, start: int, end: int) -> Offer:
         (p for p in _run_proposer(document) if p.start <= start and end <= p.end),
         None,
     )
-    language = around.language if around else (document.language or "en")
+    language = around.language if around else document.language
+    if language not in ("en", "es"):
+        language = "en"  # the proposer reads English and Spanish
     found = figures_in(quote, language, document.published_on)
     if not found and around is not None:
         # A selection inside a figure's words: the sentence's reading of it.
