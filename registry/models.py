@@ -364,6 +364,13 @@ class Claim(PublicIdModel):
         related_name="+",
         editable=False,
     )
+    proposer_version = models.CharField(
+        max_length=40,
+        blank=True,
+        editable=False,
+        help_text="Set when the claim was accepted from the claim proposer: "
+        "the proposer's version. Empty for a claim recorded by hand.",
+    )
 
     history = HistoricalRecords()
 
@@ -910,6 +917,40 @@ class ConflictDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.conflict_public_id}: {self.action} ({self.created_at:%Y-%m-%d})"
+
+
+class RejectedProposal(models.Model):
+    """A proposal an editor turned down, so that the proposer of that version
+    does not offer the same span of the same document again."""
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="rejected_proposals"
+    )
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    proposer_version = models.CharField(max_length=40)
+    quote = models.TextField(help_text="The proposal's quote, for the record.")
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rejected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "start", "end", "proposer_version"],
+                name="rejectedproposal_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="rejectedproposal_span"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.start}-{self.end} ({self.proposer_version})"
 
 
 class ReviewQueue(Claim):

@@ -30,6 +30,7 @@ from registry.admin.desk import (
     figure_reading_view,
     quote_search_view,
 )
+from registry.admin.proposals import DocumentProposalsMixin, may_draft
 from registry.choices import LOCKED_STATES, ClaimState, Confidence
 from registry.figures.rules import interval_text
 from registry.models import (
@@ -46,6 +47,7 @@ from registry.models import (
 from registry.selectors import review
 from registry.services import records
 from registry.services.confidence import claim_suggested_confidence
+from registry.services.intake import detect_language
 
 # Badge backgrounds under white text: each at least 4.5:1 (WCAG AA),
 # which tests/test_admin_desk.py checks.
@@ -890,8 +892,58 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
         )
 
 
+class DocumentForm(forms.ModelForm):
+    """A pasted text keeps its line breaks as "\n": a browser sends "\r\n",
+    and quotes' offsets count characters of the text as shown. Without a
+    language, it is detected (en, es, ...) as intake does."""
+
+    url = forms.URLField(max_length=1000, required=False, assume_scheme="https")
+    archive_url = forms.URLField(
+        max_length=1000, required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Document
+        # The admin's fieldsets decide which fields show; these are all it may.
+        fields = [
+            "title",
+            "kind",
+            "publisher",
+            "part_of",
+            "url",
+            "archive_url",
+            "published_on",
+            "published_precision",
+            "language",
+            "retrieved_at",
+            "text",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"].required = False
+            self.fields["language"].help_text = _(
+                "BCP 47 code, e.g. en, es. Left empty, it is detected from the text."
+            )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("language") and data.get("text"):
+            data["language"] = detect_language(data["text"])
+            self.instance.language = data["language"]
+        return data
+
+
 @admin.register(Document)
-class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
+class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin):
+    # The page adds "Propose claims" and "cite this" (registry/admin/proposals.py).
+    change_form_template = "admin/registry/document/change_form.html"
+    form = DocumentForm
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]
@@ -917,6 +969,13 @@ class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         records.document_save(document=obj, actor=request.user)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        document = self.get_object(request, unquote(object_id))
+        if document is not None and may_draft(request.user):
+            extra_context["editor_config"] = self.editor_context(request, document)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["highlighted_text", "content_hash", "public_id"]
@@ -959,8 +1018,11 @@ def _highlight(document: Document) -> str:
                 chunk,
             )
         )
+    # data-document-text: "cite this" (document_editor.js) reads offsets
+    # into exactly this text.
     return format_html(
-        '<div class="document-text" style="white-space:pre-wrap;max-width:60em">{}</div>',
+        '<div class="document-text" data-document-text '
+        'style="white-space:pre-wrap;max-width:60em">{}</div>',
         mark_safe("".join(parts)),
     )
 

@@ -28,7 +28,8 @@ _ES_VERBS = (
     r"vieron|constataron|dio cuenta de|dieron cuenta de|habían dado cuenta de|había dado cuenta de|"
     r"ha confirmado|han confirmado|ha informado|han informado|ha detallado|ha señalado|"
     r"han señalado|ha asegurado|ha indicado|han indicado|ha precisado|ha explicado|ha denunciado|"
-    r"ha advertido|ha registrado|ha documentado|citó|citaron"
+    r"ha advertido|ha registrado|ha documentado|citó|citaron|cifró|cifraron|ha cifrado|"
+    r"han cifrado|rebajó|rebajaron|ha rebajado|elevó|elevaron|ha elevado|han elevado"
 )
 _AUX = r"(?:(?:has|have|had|also|earlier|previously|now|later|ha|han|también)\s+)*"
 VERBS = {"en": _EN_VERBS, "es": _ES_VERBS}
@@ -113,6 +114,10 @@ def normalise(text: str) -> str:
     return " ".join(text.replace("’", "'").split()).casefold().strip(" .,'\"“”")
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", normalise(text)) if len(w) > 3]
+
+
 class AliasIndex:
     """Aliases to sources: whole-text matches, and matches inside a phrase
     ("Palamu Superintendent of Police Reeshma Ramesan")."""
@@ -123,6 +128,11 @@ class AliasIndex:
             for alias in [source.name, *source.aliases]:
                 if alias:
                     self.by_key.setdefault(normalise(alias), source)
+        self._content = [
+            (frozenset(words), source)
+            for key, source in self.by_key.items()
+            if len(words := _content_words(key)) >= 2
+        ]
         keys = sorted(self.by_key, key=len, reverse=True)
         self._inside = (
             re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in keys) + r")(?!\w)")
@@ -145,6 +155,33 @@ class AliasIndex:
         hits = {id(s): s for k, s in self.by_key.items() if word in k.split()}
         return next(iter(hits.values())) if len(hits) == 1 else None
 
+    def covering(self, text: str) -> KnownSource | None:
+        """The one source an alias of two or more content words of which the
+        words cover, whatever the small words between them ("Observatorio
+        Sirio por los Derechos Humanos": "... de Derechos Humanos")."""
+        words = set(_content_words(text))
+        best: dict[str, KnownSource] = {}
+        size = 0
+        for alias_words, source in self._content:
+            if len(alias_words) >= size and alias_words <= words:
+                if len(alias_words) > size:
+                    best, size = {}, len(alias_words)
+                best[source.id] = source
+        return next(iter(best.values())) if len(best) == 1 else None
+
+    def mentions(self, text: str) -> list[KnownSource]:
+        """Every registered source a text names: its aliases, and a
+        capitalised word after an article, ending its phrase, that only one
+        source's aliases hold ("los datos del Observatorio.")."""
+        found = []
+        if self._inside is not None:
+            found = [self.by_key[m.group(0)] for m in self._inside.finditer(normalise(text))]
+        for m in _NAMED_AFTER_ARTICLE.finditer(text):
+            source = self.containing(m.group(1))
+            if source is not None:
+                found.append(source)
+        return found
+
     def inside(self, text: str) -> KnownSource | None:
         if self._inside is None:
             return None
@@ -155,6 +192,27 @@ class AliasIndex:
         return self.by_key[best.group(0)]
 
 
+_ADJECTIVAL = re.compile(
+    r"(?:^|\s)(?:the|a|an|its|their|his|her|el|la|los|las|un|una|su|sus)\s+$", re.I
+)
+# What may follow "..., X said Monday" besides the time: a participle clause
+# (", warning that ...") or where it was said ("in a press release ...").
+_SAID_TAIL = re.compile(
+    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing)\b.*"
+    r"|\s+in (?:a|an|its|their) [\w\s-]{0,40}?(?:release|statement|report|briefing|"
+    r"conference|post|interview)\b.*)$",
+    re.I,
+)
+_NAMED_AFTER_ARTICLE = re.compile(
+    r"\b(?:the|el|la|del|los|las|al)\s+([A-ZÁÉÍÓÚÑ][\w-]{3,})(?=\s*(?:[.,;:)]|$))"
+)
+# A description that names no one in particular: it stands for the
+# organisation the article names, wherever that is.
+_ORGANISATION_WORD = re.compile(
+    r"(?:the|this|that|el|la|esta|este|dicha|dicho)\s+(?:organi[sz]ation|organización|"
+    r"ong|ngo|group|grupo|monitor|observatory|observatorio)|it",
+    re.I,
+)
 _DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'-]+,[^()]{0,40}\([^)]{1,30}\)\s*[—–-]+\s*")
 
 
@@ -190,8 +248,17 @@ def _relays(sentence: str, speaker_end: int) -> list[str]:
     return out
 
 
+def _saying_verb(text: str, lang: str):
+    """The first verb of saying, not a participle used as an adjective
+    ("the confirmed number", "los reportados")."""
+    for m in _VERB_RE[lang].finditer(text):
+        if not _ADJECTIVAL.search(text[: m.start()]):
+            return m
+    return None
+
+
 def _start_subject(text: str, lang: str) -> Attribution | None:
-    m = _VERB_RE[lang].search(text)
+    m = _saying_verb(text, lang)
     if not m or m.start() == 0:
         return None
     subject = text[: m.start()]
@@ -237,7 +304,9 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         before = text[: verb_m.start()]
         after = text[verb_m.end():]
         comma = max(before.rfind(","), before.rfind("”"), before.rfind('"'), before.rfind("''"))
-        if lang == "en" and comma >= 0 and re.fullmatch(_TIME + r"\s*", after, re.I):
+        if lang == "en" and comma >= 0 and re.fullmatch(
+            _TIME + r"\s*", _SAID_TAIL.sub("", after), re.I
+        ):
             subject = before[comma + 1 :]
             if 0 < len(subject.split()) <= 14 and not _NOT_SUBJECT.search(subject):
                 inner = _start_subject(before[:comma], lang)
@@ -260,7 +329,10 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
             rest = re.sub(r"^" + _TIME, "", rest, flags=re.I)
             rest = re.sub(r"^\s*en\s+[^,]*?(?=\s(?:el|la|los|las)\s)", "", rest)
             who = re.split(r",\s*(?:citando|citing|quoting|y agregó|aunque|que|and)\b", rest)[0]
-            origin = re.search(r"(?:citando|citing|quoting)\s+(?:a\s+)?(.+)$", rest)
+            origin = re.search(
+                r"(?:citando|citing|quoting|que cita|que citó|que citaba)\s+(?:al?\s+)?(.+)$",
+                rest,
+            )
             who = _clean_subject(who)
             if who and len(who.split()) <= 14:
                 if origin:
@@ -290,15 +362,22 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
 
 
 def resolve(
-    attribution: Attribution, index: AliasIndex, history: list[Attribution]
+    attribution: Attribution,
+    index: AliasIndex,
+    history: list[Attribution],
+    mentions: tuple[list[KnownSource], list[KnownSource]] = ([], []),
 ) -> Attribution:
     """Resolve the words to a known source: the alias itself; else a
-    description of a source named before; else an alias inside the words."""
+    description of a source named before; else an alias inside the words;
+    else a description of a registered source the article names elsewhere
+    (``mentions``: those named before this sentence, nearest last, and
+    those named after it, nearest first)."""
     text = attribution.originator_text
     hit = index.exact(text)
-    if (hit is None and _GENERIC.match(text)) or (
+    described = (hit is None and _GENERIC.match(text)) or (
         hit is None and _DETERMINER.match(text) and not index.exact(text)
-    ):
+    )
+    if described:
         previous = _antecedent(text, history)
         if previous is not None:
             attribution.originator = previous.originator
@@ -312,8 +391,38 @@ def resolve(
         hit = index.containing(last)
     if hit is None:
         hit = index.inside(text)
+    if hit is None:
+        hit = index.covering(text)
+    if hit is None and described:
+        hit = _mentioned(text, mentions)
+        if hit is not None:
+            attribution.inferred = attribution.inferred or "anaphora"
     attribution.originator = hit
     return _resolve_relays(attribution, index)
+
+
+def _mentioned(
+    text: str, mentions: tuple[list[KnownSource], list[KnownSource]]
+) -> KnownSource | None:
+    """The registered source a description stands for when no attribution
+    before it gives one: the nearest one the article names before it whose
+    names hold every word of it ("the ministry": "Gaza Health Ministry");
+    a bare "the organisation" ("la ONG", "the
+    monitor") takes the nearest one named before it, else the first after."""
+    before, after = mentions
+    words = {
+        w for w in re.findall(r"\w+", normalise(_DETERMINER.sub("", text))) if len(w) > 3
+    }
+    for source in reversed(before):
+        names = " ".join(normalise(n) for n in [source.name, *source.aliases])
+        if words and words <= set(re.findall(r"\w+", names)):
+            return source
+    if _ORGANISATION_WORD.fullmatch(text.strip()):
+        if before:
+            return before[-1]
+        if after:
+            return after[0]
+    return None
 
 
 def _resolve_relays(attribution: Attribution, index: AliasIndex) -> Attribution:

@@ -14,7 +14,7 @@ from registry.proposer.dates import find_dates
 from registry.proposer.figures import find_figures
 from registry.proposer.text import detect_language, sentences
 
-VERSION = "proposer-0.1"
+VERSION = "proposer-0.2"
 _CASUALTY_METRICS = {"killed", "injured", "missing", "casualties"}
 _QUALIFIER_WORDS = {
     "exactly": "", "at_least": "at least ", "more_than": "more than ",
@@ -118,6 +118,17 @@ def _statement(originator_label: str | None, sentence: str, figures: list[dict])
     return sentence
 
 
+def figures_in(
+    text: str, language: str = "en", published_on: dt.date | None = None
+) -> list[dict]:
+    """The figures (counts and dates) of a span of text, as a proposal's."""
+    dates = find_dates(text, published_on)
+    found = find_figures(text, language, [(d.start, d.end) for d in dates])
+    return [_figure_dict(f, dates) for f in found] + [
+        _date_dict(d, "date") for d in dates if d.role == "date" and d.date is not None
+    ]
+
+
 def propose(
     text: str,
     language: str | None = None,
@@ -132,7 +143,15 @@ def propose(
     history: list[attr.Attribution] = []
     proposals: list[Proposal] = []
     last_in_paragraph: dict[int, tuple[attr.Attribution | None, Proposal | None]] = {}
-    for sentence in sentences(text, language):
+    split = sentences(text, language)
+    # The registered sources each sentence names, for descriptions ("la ONG")
+    # whose source no attribution before them gives.
+    named = [index.mentions(s.text) for s in split]
+    for number, sentence in enumerate(split):
+        mentions = (
+            [m for found_here in named[:number] for m in found_here],
+            [m for found_here in named[number + 1 :] for m in found_here],
+        )
         s_text = sentence.text
         lang = sentence.language
         dates = find_dates(s_text, published_on, published_precision)
@@ -146,7 +165,7 @@ def propose(
             found = attr.find_attribution(s_text, lang)
         if found is not None and found.inferred == "so said":
             # "Así lo advirtió X": X made the statement before.
-            found = attr.resolve(found, index, history)
+            found = attr.resolve(found, index, history, mentions)
             _, prev_prop = last_in_paragraph.get(sentence.paragraph - 1, (None, None))
             _, prev_prop2 = last_in_paragraph.get(sentence.paragraph, (None, None))
             target = prev_prop2 or prev_prop
@@ -154,7 +173,7 @@ def propose(
                 _assign(target, found, publisher)
             history.append(found)
         elif found is not None:
-            found = attr.resolve(found, index, history)
+            found = attr.resolve(found, index, history, mentions)
             history.append(found)
         else:
             prev_att, _ = last_in_paragraph.get(sentence.paragraph, (None, None))

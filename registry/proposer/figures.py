@@ -57,7 +57,7 @@ _TOLL_BEFORE = re.compile(
     re.I,
 )
 _EXTRA_METRICS = {
-    "killed": ["toll", "death", "killing", "killings", "succumbing", "succumbed", "cuerpos", "balance de víctimas", "víctimas mortales", "cifra de muertes",
+    "killed": ["toll", "death", "muerte", "fallecimiento", "killing", "killings", "succumbing", "succumbed", "cuerpos", "balance de víctimas", "víctimas mortales", "cifra de muertes",
                "muertes", "muertos", "fallecidos", "succumbed", "lost their lives",
                "lost his life", "perdieron la vida"],
     "injured": ["injuring", "hiriendo", "heridos", "heridas", "lesionados", "lesionadas", "injured", "hurt"],

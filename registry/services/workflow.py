@@ -473,11 +473,14 @@ def _check_corrects(claim: Claim) -> None:
         )
 
 
-def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
+def claim_create(
+    *, actor, claim: Claim | None = None, proposer_version: str = "", **data: Any
+) -> Claim:
     """Record a new draft claim.
 
     ``claim`` is an unsaved instance to fill and save (the admin's form
     builds one); without it a new one is made from ``data``.
+    ``proposer_version`` marks a claim accepted from the claim proposer.
     """
     _check_edit_permission(actor, "registry.add_claim")
     unknown = set(data) - CLAIM_EDITABLE_FIELDS
@@ -495,6 +498,7 @@ def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
     claim.public_note = (data.get("public_note") or "").strip()
     claim.submitted_by = None
     claim.created_by = claim.updated_by = actor
+    claim.proposer_version = proposer_version
     claim.full_clean()
     _check_corrects(claim)
     claim._history_user = actor

@@ -1,0 +1,209 @@
+"""Reads for the admin's "Propose claims" and "cite this": what the claim
+proposer offers for a stored document, less what editors already turned
+down or cited, and which claims a selection can be cited into."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from registry.choices import LOCKED_STATES, ClaimState
+from registry.figures import vocabulary
+from registry.models import Citation, Claim, Document, RejectedProposal, Source
+from registry.proposer import VERSION, KnownSource, Proposal, figures_in, propose
+from registry.proposer.figures import _NUMBER_RE
+from registry.proposer.sources import known_sources
+
+# The proposer's generic date metric has no vocabulary term of its own: a
+# date a sentence gives for what it reports is when that happened.
+_DATE_METRIC = {"date": "occurred_on"}
+
+
+@dataclass
+class Offer:
+    """One proposal as the admin shows it: ready to edit and accept."""
+
+    key: str
+    quote: str
+    start: int
+    end: int
+    originator: str  # a source's public id, or "" when none was resolved
+    originator_label: str  # the source's name, or the article's own words
+    originator_text: str
+    relays: list[str]  # public ids of the resolved relays
+    statement: str
+    kind: str
+    figures: list[dict]
+    proposer_version: str
+
+
+def _publisher(document: Document) -> KnownSource | None:
+    source = document.publisher
+    if source is None:
+        return None
+    return KnownSource(source.public_id, source.name, source.kind, [])
+
+
+# The word after a count names what is counted ("70 Palestinians"), unless
+# it is a verb, a filler or the metric itself ("hundreds were wounded").
+_COUNTED = re.compile(
+    r"^\s+(?:(?:of|de)\s+)?(?:(?:the|los|las)\s+)?(?P<word>[^\W\d_][\w-]{2,})"
+)
+_NUMBERS = list(_NUMBER_RE.values())
+_NOT_COUNTED = frozenset(
+    ["were", "was", "are", "is", "have", "has", "had", "been", "being", "will", "would", "could", "may", "might", "others", "other", "more", "people", "personas", "than", "more", "otros", "otras", "fueron", "han", "habían", "murieron", "resultaron", "quedaron"]
+)
+
+
+def _counted(stated: str, metric: str) -> str:
+    """What a quantity counts, read from its words; "people" when unsaid."""
+    word = ""
+    for pattern in _NUMBERS:
+        number = pattern.search(stated)
+        if number is not None:
+            match = _COUNTED.match(stated[number.end() :])
+            word = match.group("word") if match else ""
+            break
+    if not word or word.casefold() in _NOT_COUNTED:
+        return "people"
+    try:
+        if vocabulary.canonical_metric(word) == metric:
+            return "people"
+    except vocabulary.UnknownTerm:
+        pass
+    return vocabulary.canonical_subject(word)
+
+
+def _figure_offer(figure: dict) -> dict:
+    metric = _DATE_METRIC.get(figure["metric"] or "", figure["metric"] or "")
+    try:
+        metric = vocabulary.canonical_metric(metric)
+    except vocabulary.UnknownTerm:
+        metric = ""
+    stated = (figure.get("text") or "")[:300]
+    subject = figure.get("subject") or ""
+    if not subject and metric and figure["kind"] == "quantity":
+        subject = _counted(stated, metric)
+    return {
+        "kind": figure["kind"],
+        # Offered ticked when it can be saved as it stands.
+        "include": bool(metric and subject),
+        "stated": stated,
+        "metric": metric,
+        "subject": subject,
+        "qualifier": figure.get("qualifier") or "",
+        "value": figure.get("value"),
+        "value_high": figure.get("value_high"),
+        "period_start": figure.get("period_start") or "",
+        "as_of": figure.get("as_of") or "",
+        "date_value": figure.get("date") or "",
+        "date_precision": figure.get("date_precision") or "",
+    }
+
+
+def _offer(proposal: Proposal) -> Offer:
+    label = proposal.originator_name or proposal.refers_to or proposal.originator_text
+    return Offer(
+        key=f"{proposal.start}-{proposal.end}",
+        quote=proposal.quote,
+        start=proposal.start,
+        end=proposal.end,
+        originator=proposal.originator or "",
+        originator_label=label or "",
+        originator_text=proposal.originator_text,
+        relays=[r["source"] for r in proposal.relays if r.get("source")],
+        statement=proposal.statement,
+        kind=proposal.kind,
+        figures=[_figure_offer(f) for f in proposal.figures],
+        proposer_version=proposal.proposer_version,
+    )
+
+
+def _run_proposer(document: Document) -> list[Proposal]:
+    language = document.language if document.language in ("en", "es") else None
+    return propose(
+        document.text,
+        language=language,
+        published_on=document.published_on,
+        sources=known_sources(),
+        publisher=_publisher(document),
+        published_precision=document.published_precision or "day",
+    )
+
+
+def document_offers(*, document: Document) -> list[Offer]:
+    """What the proposer offers for ``document``, in text order: not the
+    spans an editor rejected for this proposer version, nor those a claim
+    already cites with the same offsets."""
+    rejected = set(
+        RejectedProposal.objects.filter(
+            document=document, proposer_version=VERSION
+        ).values_list("start", "end")
+    )
+    cited = set(
+        Citation.objects.filter(document=document).values_list("start", "end")
+    )
+    return [
+        _offer(p)
+        for p in _run_proposer(document)
+        if (p.start, p.end) not in rejected and (p.start, p.end) not in cited
+    ]
+
+
+def selection_offer(*, document: Document, start: int, end: int) -> Offer:
+    """What "cite this" fills in for a selected span (offsets already
+    checked): the originator the proposer reads for the sentence around it,
+    and the figures inside the selection."""
+    quote = document.text[start:end]
+    around = next(
+        (p for p in _run_proposer(document) if p.start <= start and end <= p.end),
+        None,
+    )
+    language = around.language if around else document.language
+    if language not in ("en", "es"):
+        language = "en"  # the proposer reads English and Spanish
+    found = figures_in(quote, language, document.published_on)
+    if not found and around is not None:
+        # A selection inside a figure's words: the sentence's reading of it.
+        found = [f for f in around.figures if quote in (f.get("text") or "")][:1]
+    figures = [_figure_offer(f) for f in found]
+    offer = (
+        _offer(around)
+        if around
+        else Offer("", quote, start, end, "", "", "", [], "", "other", [], "")
+    )
+    offer.key = f"{start}-{end}"
+    offer.quote, offer.start, offer.end = quote, start, end
+    offer.figures = figures
+    if around is not None and (around.start, around.end) != (start, end):
+        offer.statement = ""  # the sentence's draft need not fit a part of it
+    offer.proposer_version = ""
+    return offer
+
+
+def claims_to_cite_into(*, document: Document, user, limit: int = 30) -> QuerySet:
+    """Editable claims a selection may be added to: those citing this
+    document, then the user's own recent drafts."""
+    return (
+        Claim.objects.exclude(state__in=LOCKED_STATES)
+        .filter(
+            Q(citations__document=document)
+            | Q(created_by=user, state=ClaimState.DRAFT)
+        )
+        .distinct()
+        .order_by("-updated_at", "-pk")[:limit]
+    )
+
+
+def source_named(text: str) -> Source | None:
+    """The source a public id, a name or an alias names."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return (
+        Source.objects.filter(public_id=text).first()
+        or Source.objects.by_alias(text).first()
+    )
+
