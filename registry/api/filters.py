@@ -6,6 +6,7 @@ import datetime as dt
 
 import django_filters as df
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from registry.api.serializers import PUBLIC_STATE_CHOICES
@@ -44,10 +45,10 @@ class SafeIsoDateTimeFilter(df.IsoDateTimeFilter):
             value = value.astimezone(dt.UTC)
         except (OverflowError, ValueError):
             raise ValidationError(
-                {self.field_name: "This time is out of range once in UTC."}
+                {self.field_name: _("This time is out of range once in UTC.")}
             ) from None
         if value.year < 1:
-            raise ValidationError({self.field_name: "This time is out of range."})
+            raise ValidationError({self.field_name: _("This time is out of range.")})
         return super().filter(qs, value)
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -74,7 +75,7 @@ class PublicMixin:
         try:
             return super().get_object()
         except Http404 as exc:
-            raise NotFound("Not found.") from exc
+            raise NotFound(_("Not found.")) from exc
 
 
 def _page(request, queryset, ordering, field: str) -> public.Page:
@@ -144,8 +145,8 @@ class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
         ordering = public.CLAIM_ORDERINGS.get(name)
         if ordering is None:
             raise ParseError(
-                f"Unknown ordering {name!r}: use one of "
-                f"{', '.join(sorted(public.CLAIM_ORDERINGS))}."
+                _("Unknown ordering %(name)r: use one of %(names)s.")
+                % {"name": name, "names": ", ".join(sorted(public.CLAIM_ORDERINGS))}
             )
         page = _page(request, self.filter_queryset(self.get_queryset()), ordering, "body")
         base = _base(request)
@@ -156,7 +157,7 @@ class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
     def retrieve(self, request, public_id=None, *args, **kwargs):
         body = public.claim_body(public_id=public_id, base=_base(request))
         if body is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return HttpResponse(body, content_type=JSON)
 
     @extend_schema(
@@ -167,7 +168,7 @@ class ClaimViewSet(PublicMixin, viewsets.GenericViewSet):
     def claimreview(self, request, public_id=None):
         text = public.claimreview_text(public_id=public_id, base=_base(request))
         if text is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return HttpResponse(
             '{"@context":' + json.dumps(CONTEXT) + "," + text[1:],
             content_type=JSONLD,
@@ -311,7 +312,7 @@ class ConflictViewSet(PublicMixin, viewsets.GenericViewSet):
     def retrieve(self, request, public_id=None, *args, **kwargs):
         quantity = public.public_conflicts().filter(conflict_public_id=public_id).first()
         if quantity is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return HttpResponse(self._document(request, quantity), content_type=JSON)
 
 
@@ -513,4 +514,4 @@ class DataPackageView(PublicMixin, APIView):
 
 def not_found(request, *args, **kwargs):
     """JSON 404 for any unknown address under /api/."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": _("Not found.")}, status=404)
