@@ -94,9 +94,12 @@ class PublicClaimForm(ClaimFilter):
         super().__init__(*args, **kwargs)
         for name, field in self.form.fields.items():
             field.help_text = ""
-            choices = getattr(field, "choices", None)
-            if choices and next(iter(choices))[0] == "":
-                field.choices = [("", _("Any")), *list(choices)[1:]]
+            choices = list(getattr(field, "choices", None) or [])
+            if choices:
+                # Every select starts with "Any": without it a browser sends
+                # its first level (confidence=1) with every search.
+                rest = choices[1:] if choices[0][0] == "" else choices
+                field.choices = [("", _("Any")), *rest]
             if name in LABELS:
                 field.label = LABELS[name]
 
