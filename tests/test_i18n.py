@@ -209,6 +209,8 @@ def test_admin_in_spanish_from_the_browser_and_the_switcher(editor, reviewer):
         "/admin/registry/claim/", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "En revisión" in changelist  # the state's label
+    assert "Aprobar las afirmaciones seleccionadas" in changelist  # a bulk action
+    assert "En un conflicto de cifras abierto" in changelist  # a filter
     assert Claim.objects.get(pk=claim.pk).state == "in_review"  # data unchanged
 
 
