@@ -66,6 +66,15 @@ endif
 eval: venv ## Proposer precision/recall on the annotated articles in tests/data/proposer
 	DEBUG=$${DEBUG:-1} $(PY) -m tests.proposer_eval
 
+# One catalog for the project (settings.LOCALE_PATHS): extract, then translate
+# the new entries in locale/es/LC_MESSAGES/django.po, then run this again to
+# compile django.mo, which is committed (tests/test_i18n_catalog.py checks both).
+MAKEMESSAGES := makemessages --locale=es --no-location --ignore='.venv/*' \
+	--ignore='var/*' --ignore='tests/*' --ignore='bench/*' --ignore='seeds/*' --ignore='docs/*'
+messages: venv ## Update the Spanish catalog from the marked strings and compile it (needs GNU gettext)
+	DEBUG=1 $(PY) manage.py $(MAKEMESSAGES)
+	DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*' --ignore='var/*'
+
 lint: venv ## ruff
 	$(VENV)/bin/ruff check .
 
@@ -93,4 +102,4 @@ bench-replica: venv ## Public reads from the streaming replica while the primary
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.replica --claims $(firstword $(subst $(comma), ,$(BENCH_SIZES)))
 
-.PHONY: help venv lock serve replica migrate seed run test eval lint check clean e2e-deps bench bench-replica
+.PHONY: help venv lock serve replica migrate seed run test eval messages lint check clean e2e-deps bench bench-replica

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from factcheck import health
@@ -12,6 +14,10 @@ admin.site.site_url = "/"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # The language switcher (public pages and admin) posts here. Without a
+    # CSRF token: the public pages stay cookie-free and cacheable, and the
+    # most a forged post can do is change the visitor's display language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Public API, its schema and docs.
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

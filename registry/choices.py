@@ -1,86 +1,87 @@
 """Enumerations of the registry's vocabulary, in one place."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SourceKind(models.TextChoices):
-    MONITOR = "monitor", "Monitoring group"
-    NEWS_OUTLET = "news_outlet", "News outlet"
-    NEWS_AGENCY = "news_agency", "News agency"
-    GOVERNMENT = "government", "Government body"
-    INTERGOVERNMENTAL = "intergovernmental", "Intergovernmental body"
-    OFFICIAL = "official", "Official"
-    ARMED_GROUP = "armed_group", "Armed group"
-    PUBLISHER = "publisher", "Publishing outlet (unattributed statements)"
-    OTHER = "other", "Other"
+    MONITOR = "monitor", _("Monitoring group")
+    NEWS_OUTLET = "news_outlet", _("News outlet")
+    NEWS_AGENCY = "news_agency", _("News agency")
+    GOVERNMENT = "government", _("Government body")
+    INTERGOVERNMENTAL = "intergovernmental", _("Intergovernmental body")
+    OFFICIAL = "official", _("Official")
+    ARMED_GROUP = "armed_group", _("Armed group")
+    PUBLISHER = "publisher", _("Publishing outlet (unattributed statements)")
+    OTHER = "other", _("Other")
 
 
 class Reliability(models.TextChoices):
     """Source reliability on the Admiralty (NATO) scale."""
 
-    A = "A", "A: completely reliable"
-    B = "B", "B: usually reliable"
-    C = "C", "C: fairly reliable"
-    D = "D", "D: not usually reliable"
-    E = "E", "E: unreliable"
-    F = "F", "F: reliability cannot be judged"
+    A = "A", _("A: completely reliable")
+    B = "B", _("B: usually reliable")
+    C = "C", _("C: fairly reliable")
+    D = "D", _("D: not usually reliable")
+    E = "E", _("E: unreliable")
+    F = "F", _("F: reliability cannot be judged")
 
 
 class Confidence(models.IntegerChoices):
     """Credibility of a claim on the Admiralty scale."""
 
-    CONFIRMED = 1, "1: confirmed by independent sources"
-    PROBABLY_TRUE = 2, "2: probably true"
-    POSSIBLY_TRUE = 3, "3: possibly true"
-    DOUBTFUL = 4, "4: doubtful"
-    IMPROBABLE = 5, "5: improbable"
-    CANNOT_JUDGE = 6, "6: truth cannot be judged"
+    CONFIRMED = 1, _("1: confirmed by independent sources")
+    PROBABLY_TRUE = 2, _("2: probably true")
+    POSSIBLY_TRUE = 3, _("3: possibly true")
+    DOUBTFUL = 4, _("4: doubtful")
+    IMPROBABLE = 5, _("5: improbable")
+    CANNOT_JUDGE = 6, _("6: truth cannot be judged")
 
 
 class DocumentKind(models.TextChoices):
-    ARTICLE = "article", "Article"
-    REPORT = "report", "Report"
-    STATEMENT = "statement", "Statement"
-    CAPTION = "caption", "Photo caption"
-    ANNOUNCEMENT = "announcement", "Announcement"
-    FACT_CHECK = "fact_check", "Fact-check (another organisation's review)"
-    OTHER = "other", "Other"
+    ARTICLE = "article", _("Article")
+    REPORT = "report", _("Report")
+    STATEMENT = "statement", _("Statement")
+    CAPTION = "caption", _("Photo caption")
+    ANNOUNCEMENT = "announcement", _("Announcement")
+    FACT_CHECK = "fact_check", _("Fact-check (another organisation's review)")
+    OTHER = "other", _("Other")
 
 
 class DatePrecision(models.TextChoices):
     """How precisely a date is known, as conflict datasets (UCDP GED) code it."""
 
-    DAY = "day", "Exact day"
-    DAYS = "days", "Within a few days"
-    WEEK = "week", "Within a week"
-    MONTH = "month", "Within a month"
-    YEAR = "year", "Within a year"
+    DAY = "day", _("Exact day")
+    DAYS = "days", _("Within a few days")
+    WEEK = "week", _("Within a week")
+    MONTH = "month", _("Within a month")
+    YEAR = "year", _("Within a year")
 
 
 class PlacePrecision(models.TextChoices):
-    EXACT = "exact", "Exact place"
-    NEAR = "near", "Near a place"
-    DISTRICT = "district", "District"
-    PROVINCE = "province", "Province"
-    COUNTRY = "country", "Country"
+    EXACT = "exact", _("Exact place")
+    NEAR = "near", _("Near a place")
+    DISTRICT = "district", _("District")
+    PROVINCE = "province", _("Province")
+    COUNTRY = "country", _("Country")
 
 
 class ClaimKind(models.TextChoices):
-    CASUALTY_FIGURE = "casualty_figure", "Casualty figure"
-    EVENT = "event", "Event"
-    DATE = "date", "Date"
-    QUOTATION = "quotation", "Quotation"
-    OTHER = "other", "Other"
+    CASUALTY_FIGURE = "casualty_figure", _("Casualty figure")
+    EVENT = "event", _("Event")
+    DATE = "date", _("Date")
+    QUOTATION = "quotation", _("Quotation")
+    OTHER = "other", _("Other")
 
 
 class ClaimState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    RETRACTED = "retracted", "Retracted"
-    SUPERSEDED = "superseded", "Superseded"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RETRACTED = "retracted", _("Retracted")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 # States the public may see; everything else stays inside the newsroom.
@@ -96,39 +97,39 @@ LOCKED_STATES = PUBLIC_STATES
 
 
 class Stance(models.TextChoices):
-    ASSERTS = "asserts", "Asserts"
-    DISPUTES = "disputes", "Disputes"
+    ASSERTS = "asserts", _("Asserts")
+    DISPUTES = "disputes", _("Disputes")
 
 
 class FigureKind(models.TextChoices):
-    QUANTITY = "quantity", "Quantity"
-    DATE = "date", "Date"
+    QUANTITY = "quantity", _("Quantity")
+    DATE = "date", _("Date")
 
 
 class Qualifier(models.TextChoices):
-    EXACTLY = "exactly", "exactly"
-    AT_LEAST = "at_least", "at least"
-    MORE_THAN = "more_than", "more than"
-    AT_MOST = "at_most", "at most"
-    FEWER_THAN = "fewer_than", "fewer than"
-    ABOUT = "about", "about"
-    BETWEEN = "between", "between"
+    EXACTLY = "exactly", _("exactly")
+    AT_LEAST = "at_least", _("at least")
+    MORE_THAN = "more_than", _("more than")
+    AT_MOST = "at_most", _("at most")
+    FEWER_THAN = "fewer_than", _("fewer than")
+    ABOUT = "about", _("about")
+    BETWEEN = "between", _("between")
 
 
 class ConflictStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    EXPLAINED = "explained", "Explained (different scope or date)"
-    SETTLED = "settled", "Settled (one value preferred)"
+    OPEN = "open", _("Open")
+    EXPLAINED = "explained", _("Explained (different scope or date)")
+    SETTLED = "settled", _("Settled (one value preferred)")
 
 
 class ConflictAction(models.TextChoices):
     """What happened to a conflict, as its audit trail records it."""
 
-    OPENED = "opened", "Opened (figures disagree)"
-    REOPENED = "reopened", "Reopened (a new figure disagrees)"
-    EXPLAINED = "explained", "Explained"
-    SETTLED = "settled", "Settled"
-    DISSOLVED = "dissolved", "Dissolved (figures agree again)"
+    OPENED = "opened", _("Opened (figures disagree)")
+    REOPENED = "reopened", _("Reopened (a new figure disagrees)")
+    EXPLAINED = "explained", _("Explained")
+    SETTLED = "settled", _("Settled")
+    DISSOLVED = "dissolved", _("Dissolved (figures agree again)")
 
 
 # The review workflow: which state may follow which. Services check every

@@ -1,6 +1,8 @@
 """The home page: the latest published claims, a keyset page at a time,
 with a search box and the API's filters as a GET form."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.test import Client
@@ -107,3 +109,12 @@ def test_admin_view_site_is_the_home_page():
     assert admin.site.site_url == "/"
     assert Client().get("/").status_code == 200
     assert ClaimState.APPROVED  # the home page answers even when empty
+
+
+def test_every_select_of_the_form_starts_with_any():
+    """A browser submits a select's first option: anything but an empty
+    "Any" there would filter every search (it was confidence=1)."""
+    html = page("/")
+    selects = re.findall(r'<select name="(\w+)"[^>]*>\s*<option value="([^"]*)"', html)
+    assert {name for name, _ in selects} >= {"kind", "confidence", "min_confidence"}
+    assert all(first == "" for _, first in selects), selects

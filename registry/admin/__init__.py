@@ -87,7 +87,7 @@ class _HistoryAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            raise PermissionDenied("History is read-only; edit the record instead.")
+            raise PermissionDenied(_("History is read-only; edit the record instead."))
         return super().history_form_view(
             request, object_id, version_id, extra_context=extra_context
         )
@@ -144,9 +144,9 @@ class _TextFilter(admin.SimpleListFilter):
 
 
 class SourceFilter(_TextFilter):
-    title = "source (originator or relay)"
+    title = gettext_lazy("source (originator or relay)")
     parameter_name = "source"
-    placeholder = "id, name or alias"
+    placeholder = gettext_lazy("id, name or alias")
 
     def condition(self, value):
         key = SourceAlias.normalise(value)
@@ -159,7 +159,7 @@ class SourceFilter(_TextFilter):
 
 
 class EventFilter(_TextFilter):
-    title = "event"
+    title = gettext_lazy("event")
     parameter_name = "event"
 
     def condition(self, value):
@@ -167,7 +167,7 @@ class EventFilter(_TextFilter):
 
 
 class DocumentFilter(_TextFilter):
-    title = "document"
+    title = gettext_lazy("document")
     parameter_name = "document"
 
     def condition(self, value):
@@ -179,11 +179,11 @@ class DocumentFilter(_TextFilter):
 
 
 class ConflictFilter(admin.SimpleListFilter):
-    title = "conflicting figures"
+    title = gettext_lazy("conflicting figures")
     parameter_name = "conflict"
 
     def lookups(self, request, model_admin):
-        return (("open", "In an open conflict"), ("none", "No open conflict"))
+        return (("open", _("In an open conflict")), ("none", _("No open conflict")))
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -519,15 +519,15 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         except (services.WorkflowError, PermissionDenied) as exc:
             self.message_user(
                 request,
-                f"Your edits were saved, but the claim was not submitted: "
-                f"{_reason(exc)}",
+                _("Your edits were saved, but the claim was not submitted: %(reason)s")
+                % {"reason": _reason(exc)},
                 messages.ERROR,
             )
         else:
             self.message_user(
                 request,
-                f"Your edits were saved. The claim is now "
-                f"{obj.get_state_display().lower()}.",
+                _("Your edits were saved. The claim is now %(state)s.")
+                % {"state": obj.get_state_display().lower()},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(
@@ -559,10 +559,10 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         try:
             claim_id = int(unquote(object_id))
         except ValueError:
-            raise Http404("No such claim.") from None
+            raise Http404(_("No such claim.")) from None
         if not 0 < claim_id < 2**63:
             # Past a bigint the databases raise instead of finding nothing.
-            raise Http404("No such claim.")
+            raise Http404(_("No such claim."))
         extra_context = {
             **(extra_context or {}),
             "parts_history": review.claim_parts_history(claim_id=claim_id),
@@ -679,12 +679,12 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if action not in services.TRANSITION_SERVICES:
-            raise Http404(f"No transition called {action!r}.")
+            raise Http404(_("No transition called %(action)r.") % {"action": action})
         claim = self.get_object(request, unquote(object_id))
         if claim is None:
-            raise Http404("No such claim.")
+            raise Http404(_("No such claim."))
         if not self.has_view_permission(request, claim):
-            raise PermissionDenied("You may not see this claim.")
+            raise PermissionDenied(_("You may not see this claim."))
         service = services.TRANSITION_SERVICES[action]
         try:
             # PermissionDenied (a forged request, four eyes) propagates: 403.
@@ -698,7 +698,8 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         else:
             self.message_user(
                 request,
-                f"The claim is now {claim.get_state_display().lower()}.",
+                _("The claim is now %(state)s.")
+                % {"state": claim.get_state_display().lower()},
                 messages.SUCCESS,
             )
         return HttpResponseRedirect(
@@ -733,7 +734,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 request, f"... and {len(refused) - 20} more refused.", messages.WARNING
             )
 
-    @admin.action(description="Approve selected claims (choose a confidence)")
+    @admin.action(description=gettext_lazy("Approve selected claims (choose a confidence)"))
     def approve_selected(self, request, queryset):
         self._bulk(
             request,
@@ -743,11 +744,13 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             comment=request.POST.get("comment", ""),
         )
 
-    @admin.action(description="Reject selected claims (with a comment)")
+    @admin.action(description=gettext_lazy("Reject selected claims (with a comment)"))
     def reject_selected(self, request, queryset):
         self._bulk(request, queryset, "reject", comment=request.POST.get("comment", ""))
 
-    @admin.action(description="Request changes to selected claims (with a comment)")
+    @admin.action(
+        description=gettext_lazy("Request changes to selected claims (with a comment)")
+    )
     def request_changes_selected(self, request, queryset):
         self._bulk(
             request,
@@ -780,7 +783,7 @@ class ReviewQueueAdmin(_ClaimListMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return ["submitted_at", "pk"]
 
-    @admin.display(description="submitted")
+    @admin.display(description=gettext_lazy("submitted"))
     def submitted_at_display(self, obj):
         return obj.submitted_at
 
@@ -844,8 +847,10 @@ class _ProvenanceAdminMixin:
         ):
             self.message_user(
                 request,
-                "Published claims rest on this record: its provenance fields "
-                "can be changed by a reviewer only.",
+                _(
+                    "Published claims rest on this record: its provenance fields "
+                    "can be changed by a reviewer only."
+                ),
                 messages.INFO,
             )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -874,7 +879,7 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     def save_model(self, request, obj, form, change):
         records.source_save(source=obj, actor=request.user)
 
-    @admin.display(description="claims it originates")
+    @admin.display(description=gettext_lazy("claims it originates"))
     def claims_by_state(self, obj):
         if obj is None or obj.pk is None:
             return "-"
@@ -964,7 +969,10 @@ class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin
                 ]
             },
         ),
-        ("Text", {"fields": ["highlighted_text", "text", "content_hash", "public_id"]}),
+        (
+            gettext_lazy("Text"),
+            {"fields": ["highlighted_text", "text", "content_hash", "public_id"]},
+        ),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -985,7 +993,7 @@ class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin
             readonly.append("text")
         return readonly
 
-    @admin.display(description="cited quotes")
+    @admin.display(description=gettext_lazy("cited quotes"))
     def highlighted_text(self, obj):
         if obj is None or obj.pk is None:
             return "-"

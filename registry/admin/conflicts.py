@@ -22,6 +22,8 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.choices import ConflictStatus
 from registry.figures.rules import interval_text
@@ -106,7 +108,7 @@ class ConflictAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Quantity")
+    @admin.display(description=gettext_lazy("Quantity"))
     def quantity(self, obj: Conflict) -> str:
         period = ""
         if obj.period_start or obj.period_end:
@@ -114,7 +116,7 @@ class ConflictAdmin(admin.ModelAdmin):
         event = f" \u2014 {obj.event}" if obj.event_id else ""
         return f"{obj.metric} {obj.subject}{period}{event}"
 
-    @admin.display(description="Figures side by side")
+    @admin.display(description=gettext_lazy("Figures side by side"))
     def figures_side_by_side(self, obj: Conflict) -> SafeString:
         return format_html(
             '<ul style="margin:0;padding-left:1em">{}</ul>',
@@ -133,11 +135,11 @@ class ConflictAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description="Picture")
+    @admin.display(description=gettext_lazy("Picture"))
     def picture(self, obj: Conflict) -> SafeString:
         return conflict_svg(obj, list(obj.figures.all()))
 
-    @admin.display(description="Figures and their sources")
+    @admin.display(description=gettext_lazy("Figures and their sources"))
     def figures_table(self, obj: Conflict) -> SafeString:
         rows = format_html_join(
             "",
@@ -164,7 +166,7 @@ class ConflictAdmin(admin.ModelAdmin):
             rows,
         )
 
-    @admin.display(description="Derived ranges")
+    @admin.display(description=gettext_lazy("Derived ranges"))
     def ranges(self, obj: Conflict) -> SafeString:
         items = []
         for rule in conflict_services.RANGE_RULES:
@@ -209,11 +211,11 @@ class ConflictAdmin(admin.ModelAdmin):
         try:
             action(conflict)
         except PermissionDenied as exc:
-            messages.error(request, str(exc) or "Only a reviewer may do that.")
+            messages.error(request, str(exc) or _("Only a reviewer may do that."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Decision recorded.")
+            messages.success(request, _("Decision recorded."))
         return HttpResponseRedirect(
             reverse("admin:registry_conflict_change", args=[conflict.pk])
         )
@@ -227,7 +229,7 @@ class ConflictAdmin(admin.ModelAdmin):
             figure = conflict.figures.filter(pk=chosen).first()
             if figure is None:
                 raise ValidationError(
-                    "Choose the preferred figure among the conflict's."
+                    _("Choose the preferred figure among the conflict's.")
                 )
             conflict_services.conflict_settle(
                 conflict=conflict,

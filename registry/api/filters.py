@@ -6,6 +6,7 @@ import datetime as dt
 
 import django_filters as df
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from django_filters.constants import EMPTY_VALUES
 from rest_framework.exceptions import ValidationError
 
@@ -41,10 +42,10 @@ def _in_utc(value: dt.datetime, field_name: str) -> dt.datetime:
         value = value.astimezone(dt.UTC)
     except (OverflowError, ValueError):
         raise ValidationError(
-            {field_name: "This time is out of range once in UTC."}
+            {field_name: _("This time is out of range once in UTC.")}
         ) from None
     if value.year < 1:
-        raise ValidationError({field_name: "This time is out of range."})
+        raise ValidationError({field_name: _("This time is out of range.")})
     return value
 
 

@@ -1,6 +1,7 @@
 import datetime as dt
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.pagination import CursorPagination
 
@@ -25,7 +26,7 @@ class PublicCursorPagination(CursorPagination):
             cursor = super().decode_cursor(request)
         except NotFound as exc:
             raise ParseError(
-                "Invalid cursor: use the `next` or `previous` link."
+                _("Invalid cursor: use the `next` or `previous` link.")
             ) from exc
         # Well-formed base64 with a position that is no timestamp (or one the
         # databases cannot hold) reached the query and was a 500.
@@ -34,7 +35,7 @@ class PublicCursorPagination(CursorPagination):
             and cursor.position is not None
             and not _valid_position(cursor.position)
         ):
-            raise ParseError("Invalid cursor: use the `next` or `previous` link.")
+            raise ParseError(_("Invalid cursor: use the `next` or `previous` link."))
         return cursor
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as FormValidationError
 from django.db.models import F
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -76,7 +77,7 @@ class PublicMixin:
         try:
             return super().get_object()
         except Http404 as exc:
-            raise NotFound("Not found.") from exc
+            raise NotFound(_("Not found.")) from exc
 
 
 class _Anonymous:
@@ -220,8 +221,8 @@ def _claim_ordering(request) -> public.Ordering:
     ordering = public.CLAIM_ORDERINGS.get(name)
     if ordering is None:
         raise ParseError(
-            f"Unknown ordering {name!r}: use one of "
-            f"{', '.join(sorted(public.CLAIM_ORDERINGS))}."
+            _("Unknown ordering %(name)r: use one of %(names)s.")
+            % {"name": name, "names": ", ".join(sorted(public.CLAIM_ORDERINGS))}
         )
     return ordering
 
@@ -279,7 +280,7 @@ class ClaimViewSet(LeanReads, PublicMixin, viewsets.GenericViewSet):
     def retrieve(self, request, public_id=None, *args, **kwargs):
         body = public.claim_body(public_id=public_id, base=_base(request))
         if body is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return HttpResponse(body, content_type=JSON)
 
     @extend_schema(
@@ -290,7 +291,7 @@ class ClaimViewSet(LeanReads, PublicMixin, viewsets.GenericViewSet):
     def claimreview(self, request, public_id=None):
         text = public.claimreview_text(public_id=public_id, base=_base(request))
         if text is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return HttpResponse(
             '{"@context":' + json.dumps(CONTEXT) + "," + text[1:],
             content_type=JSONLD,
@@ -439,7 +440,7 @@ class ConflictViewSet(PublicMixin, viewsets.GenericViewSet):
             public.public_conflicts().filter(conflict_public_id=public_id).first()
         )
         if quantity is None:
-            raise NotFound("Not found.")
+            raise NotFound(_("Not found."))
         return HttpResponse(self._document(request, quantity), content_type=JSON)
 
 
@@ -639,4 +640,4 @@ class DataPackageView(PublicMixin, APIView):
 
 def not_found(request, *args, **kwargs):
     """JSON 404 for any unknown address under /api/."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"detail": _("Not found.")}, status=404)

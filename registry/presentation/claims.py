@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.urls import reverse
+from django.utils import translation
 
 from registry import policy
 from registry.choices import (
@@ -37,10 +38,18 @@ def iso(value: dt.datetime | dt.date | None) -> str | None:
     return value.isoformat()
 
 
+def english(label) -> str:
+    """A choice's label as the public data states it: in English, whatever
+    language the request or the reviewer who published it uses (the API's
+    JSON is language-neutral; the pages translate from the codes)."""
+    with translation.override("en"):
+        return str(label)
+
+
 def confidence_label(level: int | None) -> str:
     if level is None:
         return ""
-    return Confidence(level).label.split(": ", 1)[-1]
+    return english(Confidence(level).label).split(": ", 1)[-1]
 
 
 def claim_api_path(public_id: str) -> str:
@@ -297,11 +306,13 @@ def claim_data(
 def source_data(source: Source) -> dict[str, Any]:
     return {
         **source_ref(source),
-        "kind_label": SourceKind(source.kind).label,
+        "kind_label": english(SourceKind(source.kind).label),
         "aliases": source.extra_aliases,
         "based_in": source.based_in,
         "parent": source_ref(source.parent) if source.parent_id else None,
-        "reliability_label": Reliability(source.reliability).label.split(": ", 1)[-1],
+        "reliability_label": english(Reliability(source.reliability).label).split(
+            ": ", 1
+        )[-1],
         "reliability_rationale": source.reliability_rationale,
         "homepage": source.homepage,
         "published_claim_count": source.published_claim_count,

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from registry.models import (
     Document,
@@ -89,7 +90,7 @@ def page_size(value: str | None) -> int:
     except ValueError:
         size = 0
     if size < 1:
-        raise BadCursor("page_size must be a whole number from 1 up.")
+        raise BadCursor(_("page_size must be a whole number from 1 up."))
     return min(size, MAX_PAGE_SIZE)
 
 
@@ -101,7 +102,7 @@ def _encode(ordering: Ordering, value, public_id: str, reverse: bool) -> str:
 
 
 def _decode(cursor: str, ordering: Ordering):
-    message = "Invalid cursor: use the `next` or `previous` link as given."
+    message = _("Invalid cursor: use the `next` or `previous` link as given.")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         name, value, public_id, reverse = json.loads(raw)
@@ -109,7 +110,7 @@ def _decode(cursor: str, ordering: Ordering):
         raise BadCursor(message) from None
     if name != ordering.name:
         raise BadCursor(
-            "This cursor belongs to another ordering: start again without it."
+            _("This cursor belongs to another ordering: start again without it.")
         )
     if not isinstance(public_id, str) or "\x00" in public_id or reverse not in (0, 1):
         raise BadCursor(message)
@@ -249,7 +250,7 @@ def export_bodies(*, base: str, batch_size: int = 2000) -> Iterator[list[str]]:
         if not rows:
             return
         last = rows[-1][0]
-        yield [with_base(body, base) for _, body in rows]
+        yield [with_base(body, base) for _key, body in rows]
 
 
 def export_documents(*, base: str, chunk_bytes: int = 1 << 20) -> Iterator[bytes]:

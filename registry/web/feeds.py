@@ -7,6 +7,8 @@ import json
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry.selectors import public
 
@@ -15,7 +17,9 @@ FEED_SIZE = 50
 
 class CorrectionsFeed(Feed):
     feed_type = Atom1Feed
-    subtitle = "Retractions and corrections of published claims, newest first."
+    subtitle = gettext_lazy(
+        "Retractions and corrections of published claims, newest first."
+    )
 
     def __call__(self, request, *args, **kwargs):
         self._base = request.build_absolute_uri("/").rstrip("/")
@@ -24,7 +28,7 @@ class CorrectionsFeed(Feed):
     def title(self):
         from registry.web.views import _registry_name
 
-        return f"{_registry_name()}: corrections"
+        return _("%(registry)s: corrections") % {"registry": _registry_name()}
 
     def link(self):
         return reverse("public-corrections")
@@ -46,15 +50,16 @@ class CorrectionsFeed(Feed):
         return items
 
     def item_title(self, item):
-        kind = "Retracted" if item["type"] == "retraction" else "Corrected"
-        return f"{kind}: {item['said']}"
+        if item["type"] == "retraction":
+            return _("Retracted: %(said)s") % {"said": item["said"]}
+        return _("Corrected: %(said)s") % {"said": item["said"]}
 
     def item_description(self, item):
-        lines = [f"Said: {item['said']}"]
+        lines = [_("Said: %(text)s") % {"text": item["said"]}]
         if item["now_says"]:
-            lines.append(f"Now says: {item['now_says']}")
+            lines.append(_("Now says: %(text)s") % {"text": item["now_says"]})
         if item["note"]:
-            lines.append(f"Why: {item['note']}")
+            lines.append(_("Why: %(text)s") % {"text": item["note"]})
         return "\n".join(lines)
 
     def item_link(self, item):

@@ -7,6 +7,7 @@ import datetime as dt
 import django_filters as df
 from django import forms
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from registry.api.filters import ClaimFilter
 
@@ -26,16 +27,16 @@ FIELDS = (
 )
 
 LABELS = {
-    "q": "Search statements and quotes",
-    "source": "Source (name, abbreviation or id)",
-    "event": "Event id",
-    "kind": "Kind of claim",
-    "confidence": "Confidence exactly",
-    "min_confidence": "At least this confident",
-    "has_conflict": "Conflicting figures",
-    "language": "Document language (e.g. en, es)",
-    "published_after": "Published on or after",
-    "published_before": "Published before",
+    "q": _("Search statements and quotes"),
+    "source": _("Source (name, abbreviation or id)"),
+    "event": _("Event id"),
+    "kind": _("Kind of claim"),
+    "confidence": _("Confidence exactly"),
+    "min_confidence": _("At least this confident"),
+    "has_conflict": _("Conflicting figures"),
+    "language": _("Document language (e.g. en, es)"),
+    "published_after": _("Published on or after"),
+    "published_before": _("Published before"),
 }
 
 
@@ -55,13 +56,13 @@ class DateOrTimeField(forms.CharField):
         if day is not None:
             moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
         if moment is None or moment.tzinfo is None:
-            raise forms.ValidationError("Enter a date as YYYY-MM-DD.")
+            raise forms.ValidationError(_("Enter a date as YYYY-MM-DD."))
         try:
             moment = moment.astimezone(dt.UTC)
         except (OverflowError, ValueError):
-            raise forms.ValidationError("This date is out of range.") from None
+            raise forms.ValidationError(_("This date is out of range.")) from None
         if moment.year < 2 or moment.year > 9998:
-            raise forms.ValidationError("This date is out of range.")
+            raise forms.ValidationError(_("This date is out of range."))
         return moment
 
 
@@ -75,7 +76,7 @@ class PublicClaimForm(ClaimFilter):
 
     has_conflict = df.BooleanFilter(
         widget=forms.Select(
-            choices=[("", "Any"), ("true", "Yes"), ("false", "No")]
+            choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
         ),
     )
     published_after = DateOrTimeFilter(
@@ -93,9 +94,12 @@ class PublicClaimForm(ClaimFilter):
         super().__init__(*args, **kwargs)
         for name, field in self.form.fields.items():
             field.help_text = ""
-            choices = getattr(field, "choices", None)
-            if choices and next(iter(choices))[0] == "":
-                field.choices = [("", "Any"), *list(choices)[1:]]
+            choices = list(getattr(field, "choices", None) or [])
+            if choices:
+                # Every select starts with "Any": without it a browser sends
+                # its first level (confidence=1) with every search.
+                rest = choices[1:] if choices[0][0] == "" else choices
+                field.choices = [("", _("Any")), *rest]
             if name in LABELS:
                 field.label = LABELS[name]
 

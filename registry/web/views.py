@@ -9,8 +9,9 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from rest_framework.exceptions import ValidationError
 
@@ -38,7 +39,7 @@ def _throttled(request) -> HttpResponse | None:
         return None
     wait = throttle.wait()
     response = HttpResponse(
-        "Too many requests: slow down and try again shortly.",
+        _("Too many requests: slow down and try again shortly."),
         status=429,
         content_type="text/plain; charset=utf-8",
     )
@@ -78,8 +79,16 @@ def claim_permalink(request, public_id: str):
             "claimreview_url": f"{data['url']}claimreview/",
         },
     )
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    _cache_publicly(response)
     return response
+
+
+def _cache_publicly(response) -> None:
+    """Shared caches may keep a page for a minute, one copy per language:
+    the language comes from the browser (Accept-Language, which
+    LocaleMiddleware adds to Vary) or from the switcher's cookie."""
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    patch_vary_headers(response, ("Cookie",))
 
 
 def _registry_name() -> str:
@@ -94,9 +103,7 @@ def _page(request, template: str, context: dict, status: int = 200):
         status=status,
     )
     if status == 200:
-        patch_cache_control(
-            response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS
-        )
+        _cache_publicly(response)
     return response
 
 
@@ -288,9 +295,9 @@ def conflict_page(request, public_id: str):
         {
             "conflict": conflict,
             "status_label": {
-                "open": "Open: not yet settled",
-                "explained": "Explained",
-                "settled": "Settled",
+                "open": _("Open: not yet settled"),
+                "explained": _("Explained"),
+                "settled": _("Settled"),
             }.get(conflict["status"], conflict["status"]),
             "json_url": reverse("api:conflict-detail", args=[conflict["id"]]),
         },
