@@ -266,7 +266,9 @@ def claim_submit(*, claim: Claim, actor, comment: str = "") -> Claim:
         actor=actor,
         action="submit",
         comment=(comment or "").strip(),
-        fields={"submitted_by": actor},
+        # submitted_at orders the review queue (its index), as the
+        # transition's own time would.
+        fields={"submitted_by": actor, "submitted_at": timezone.now()},
     )
 
 
@@ -470,6 +472,7 @@ def claim_create(*, actor, claim: Claim | None = None, **data: Any) -> Claim:
     claim.published_at = None
     claim.public_note = ""
     claim.submitted_by = None
+    claim.submitted_at = None
     claim.created_by = claim.updated_by = actor
     claim.full_clean()
     _check_corrects(claim)
