@@ -149,9 +149,9 @@ class ConflictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(has_open_conflict=True)
+            return queryset.filter(review.in_open_conflict())
         if self.value() == "none":
-            return queryset.filter(has_open_conflict=False)
+            return queryset.filter(~review.in_open_conflict())
         return queryset
 
 
@@ -304,7 +304,7 @@ class _ClaimListMixin(_LargeListMixin):
 
     @admin.display(description="conflict", boolean=True)
     def conflict_flag(self, obj):
-        return bool(getattr(obj, "has_open_conflict", False))
+        return bool(getattr(obj, "open_conflict_figures", None))
 
 
 @admin.register(Claim)

@@ -45,9 +45,6 @@ class Migration(migrations.Migration):
             name='submitted_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
-        migrations.RunPython(
-            fill_submitted_at, migrations.RunPython.noop, elidable=True
-        ),
         migrations.AddIndex(
             model_name='claim',
             index=models.Index(fields=['-created_at', '-id'], name='claim_created'),
@@ -71,5 +68,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='source',
             index=models.Index(fields=['name', '-id'], name='source_list'),
+        ),
+        # After the indexes: an index built over rows this update has just
+        # changed could not be used until every older transaction ends.
+        migrations.RunPython(
+            fill_submitted_at, migrations.RunPython.noop, elidable=True
         ),
     ]

@@ -74,7 +74,7 @@ def search_claims(
     return queryset.filter(**{f"{claim_field}__in": found})
 
 
-def ids_or_condition(id_queries, dense: Q, *, few: int = SEARCH_FEW) -> Q:
+def ids_or_condition(id_queries, dense: Q, *, few: int | None = None) -> Q:
     """A condition on claims, chosen by how many claims it selects.
 
     ``id_queries`` yield claim ids through an index (citations of a source,
@@ -84,6 +84,7 @@ def ids_or_condition(id_queries, dense: Q, *, few: int = SEARCH_FEW) -> Q:
     index meets often enough to fill a page early. Each id query reads at
     most ``few + 1`` rows, so deciding costs little either way.
     """
+    few = SEARCH_FEW if few is None else few
     ids: set[int] = set()
     for query in id_queries:
         rows = list(query.order_by()[: few + 1])
