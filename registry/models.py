@@ -97,6 +97,8 @@ class Source(PublicIdModel):
 
     class Meta:
         ordering = ["name"]
+        # The admin list's order (it adds the primary key).
+        indexes = [models.Index(fields=["name", "-id"], name="source_list")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(reliability__in=Reliability.values),
@@ -233,7 +235,13 @@ class Document(PublicIdModel):
                 condition=~Q(language=""), name="document_language_set"
             ),
         ]
-        indexes = [models.Index(fields=["language"])]
+        indexes = [
+            models.Index(fields=["language"]),
+            # The admin list's order (it adds the primary key).
+            models.Index(
+                fields=["-published_on", "title", "-id"], name="document_list"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -269,6 +277,10 @@ class Event(PublicIdModel):
 
     class Meta:
         ordering = ["-date_earliest", "title"]
+        # The admin list's order (it adds the primary key).
+        indexes = [
+            models.Index(fields=["-date_earliest", "title", "-id"], name="event_list")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_earliest__isnull=True)
@@ -371,6 +383,9 @@ class Claim(PublicIdModel):
         help_text="Set when the claim was accepted from the claim proposer: "
         "the proposer's version. Empty for a claim recorded by hand.",
     )
+    # The last submission's time, as its ClaimTransition says: kept on the
+    # row so that the review queue is read in order from an index.
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -413,6 +428,15 @@ class Claim(PublicIdModel):
         indexes = [
             models.Index(fields=["state", "-published_at"]),
             models.Index(fields=["state", "created_at"]),
+            # The admin's orderings, with the primary key it adds as a
+            # tie-breaker, so a page is read from an index, never sorted.
+            models.Index(fields=["-created_at", "-id"], name="claim_created"),
+            models.Index(fields=["-updated_at", "-id"], name="claim_updated"),
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(state="in_review"),
+                name="claim_queue",
+            ),
         ]
         permissions = [
             ("review_claim", "Can approve, reject or request changes to a claim"),

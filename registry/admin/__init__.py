@@ -14,7 +14,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -30,6 +30,7 @@ from registry.admin.desk import (
     figure_reading_view,
     quote_search_view,
 )
+from registry.admin.pagination import EstimatedCountPaginator
 from registry.admin.proposals import DocumentProposalsMixin, may_draft
 from registry.choices import LOCKED_STATES, ClaimState, Confidence
 from registry.figures.rules import interval_text
@@ -44,7 +45,7 @@ from registry.models import (
     Source,
     SourceAlias,
 )
-from registry.selectors import review
+from registry.selectors import review, search
 from registry.services import records
 from registry.services.confidence import claim_suggested_confidence
 from registry.services.intake import detect_language
@@ -68,7 +69,15 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-class _HistoryAdmin(SimpleHistoryAdmin):
+class _LargeListMixin:
+    """Lists of a million rows: counted up to a thousand, estimated past that
+    (``registry/admin/pagination.py``), never counted twice."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+
+class _HistoryAdmin(_LargeListMixin, SimpleHistoryAdmin):
     """History is for reading: a change goes through the edit form and its rules."""
 
     # Addresses typed without a scheme are https (Django 6's default).
@@ -149,13 +158,7 @@ class SourceFilter(_TextFilter):
     placeholder = gettext_lazy("id, name or alias")
 
     def condition(self, value):
-        key = SourceAlias.normalise(value)
-        sources = Source.objects.filter(Q(public_id=value) | Q(aliases__key=key))
-        return Exists(
-            Citation.objects.filter(claim=OuterRef("pk")).filter(
-                Q(originator__in=sources) | Q(relay_links__source__in=sources)
-            )
-        )
+        return review.claims_of_source(value)
 
 
 class EventFilter(_TextFilter):
@@ -163,7 +166,7 @@ class EventFilter(_TextFilter):
     parameter_name = "event"
 
     def condition(self, value):
-        return Q(event__public_id=value) | Q(event__title__icontains=value)
+        return review.claims_of_event(value)
 
 
 class DocumentFilter(_TextFilter):
@@ -171,11 +174,7 @@ class DocumentFilter(_TextFilter):
     parameter_name = "document"
 
     def condition(self, value):
-        return Exists(
-            Citation.objects.filter(claim=OuterRef("pk")).filter(
-                Q(document__public_id=value) | Q(document__title__icontains=value)
-            )
-        )
+        return review.claims_of_document(value)
 
 
 class ConflictFilter(admin.SimpleListFilter):
@@ -187,9 +186,9 @@ class ConflictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(has_open_conflict=True)
+            return queryset.filter(review.in_open_conflict())
         if self.value() == "none":
-            return queryset.filter(has_open_conflict=False)
+            return queryset.filter(~review.in_open_conflict())
         return queryset
 
 
@@ -274,11 +273,19 @@ class ClaimActionForm(ActionForm):
     )
 
 
-class _ClaimListMixin:
+class _ClaimListMixin(_LargeListMixin):
     list_per_page = 50
-    show_full_result_count = False  # no COUNT(*) over a million rows per page
+    search_help_text = (
+        "Words of the statement or a quote, a claim's id, or part of a "
+        "source's name or alias."
+    )
 
-    @admin.display(description="statement", ordering="statement")
+    def get_search_results(self, request, queryset, search_term):
+        # Through the full-text index and the citation indexes, no joins:
+        # no DISTINCT (registry/selectors/search.py).
+        return search.review_search(queryset, search_term), False
+
+    @admin.display(description="statement")
     def statement_display(self, obj):
         text = (
             obj.statement if len(obj.statement) <= 120 else obj.statement[:117] + "..."
@@ -286,7 +293,7 @@ class _ClaimListMixin:
         url = reverse("admin:registry_claim_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, text)
 
-    @admin.display(description="state", ordering="state")
+    @admin.display(description="state")
     def state_display(self, obj):
         return format_html(
             '<span class="claim-state" style="color:#fff;background:{};'
@@ -295,7 +302,7 @@ class _ClaimListMixin:
             obj.get_state_display(),
         )
 
-    @admin.display(description="confidence", ordering="confidence")
+    @admin.display(description="confidence")
     def confidence_display(self, obj):
         return obj.get_confidence_display() if obj.confidence else "-"
 
@@ -310,7 +317,7 @@ class _ClaimListMixin:
     def conflict_flag(self, obj):
         # Words, not the admin's boolean icons: a red cross read as an error
         # when it meant "no conflict".
-        if getattr(obj, "has_open_conflict", False):
+        if getattr(obj, "open_conflict_figures", None):
             return format_html(
                 '<strong class="conflict-open">\u26a0 {}</strong>', _("open conflict")
             )
@@ -332,6 +339,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         "updated_at",
     ]
     list_display_links = None
+    # Only orders an index reads in order (migration 0010): the default
+    # newest first, and the last change.
+    sortable_by = ["updated_at"]
     list_filter = [
         "state",
         "confidence",
@@ -340,13 +350,9 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         EventFilter,
         DocumentFilter,
     ]
-    search_fields = [
-        "statement",
-        "public_id",
-        "citations__quote",
-        "citations__originator__name",
-        "citations__originator__aliases__alias",
-    ]
+    # What the box searches is review_search's; these name it for Django's
+    # checks and the autocomplete boxes.
+    search_fields = ["statement"]
     autocomplete_fields = ["event", "corrects"]
     inlines = [CitationInline, FigureInline]
     action_form = ClaimActionForm
@@ -774,7 +780,8 @@ class ReviewQueueAdmin(_ClaimListMixin, admin.ModelAdmin):
         "submitted_at_display",
     ]
     list_display_links = None
-    search_fields = ["statement", "citations__quote"]
+    search_fields = ["statement"]
+    sortable_by = []
     actions = None
 
     def get_queryset(self, request):
@@ -798,13 +805,20 @@ class ReviewQueueAdmin(_ClaimListMixin, admin.ModelAdmin):
 
 
 @admin.register(ClaimTransition)
-class ClaimTransitionAdmin(admin.ModelAdmin):
+class ClaimTransitionAdmin(_LargeListMixin, admin.ModelAdmin):
     list_display = ["created_at", "claim", "from_state", "to_state", "actor", "comment"]
-    list_filter = ["to_state"]
+    # A date filter, not a date hierarchy: the hierarchy lists the years and
+    # months present, a scan of the whole log on every page.
+    list_filter = ["to_state", "created_at"]
     list_select_related = ["claim", "actor"]
-    search_fields = ["claim__public_id", "claim__statement", "comment"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
+    ordering = ["-created_at", "-pk"]
+    sortable_by = ["created_at"]
+    search_fields = ["claim__statement"]
+    search_help_text = "Words of the claim's statement or quotes, or its id."
+
+    def get_search_results(self, request, queryset, search_term):
+        claims = search.review_search(Claim.objects.all(), search_term)
+        return queryset.filter(claim__in=claims.values("pk")), False
 
     def has_add_permission(self, request):
         return False
@@ -866,7 +880,9 @@ class SourceAliasInline(admin.TabularInline):
 class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["name", "short_name", "kind", "reliability", "based_in"]
     list_filter = ["kind", "reliability"]
-    search_fields = ["name", "short_name", "aliases__alias", "public_id"]
+    sortable_by = ["name"]
+    search_fields = ["aliases__alias"]
+    search_help_text = "Part of a name, short name or alias, or a source's id."
     autocomplete_fields = ["parent"]
     inlines = [SourceAliasInline]
     readonly_fields = ["public_id", "claims_by_state"]
@@ -875,6 +891,14 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
         ("Reliability", {"fields": ["reliability", "reliability_rationale"]}),
         (None, {"fields": ["homepage", "public_id", "claims_by_state"]}),
     ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Name and short name are aliases too: one table, no join, no DISTINCT.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        named = SourceAlias.objects.filter(alias__icontains=term).values("source_id")
+        return queryset.filter(Q(public_id=term) | Q(pk__in=named)), False
 
     def save_model(self, request, obj, form, change):
         records.source_save(source=obj, actor=request.user)
@@ -891,7 +915,13 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
             mark_safe("<br>"),
             '<a href="{}?source={}&amp;state__exact={}">{}: {}</a>',
             (
-                (url, obj.public_id, state, ClaimState(state).label, n)
+                (
+                    url,
+                    obj.public_id,
+                    state,
+                    ClaimState(state).label,
+                    f"more than {review.COUNT_CAP}" if n > review.COUNT_CAP else n,
+                )
                 for state, n in sorted(counts.items())
             ),
         )
@@ -952,7 +982,8 @@ class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin
     list_display = ["title", "kind", "publisher", "published_on", "language"]
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]
-    search_fields = ["title", "public_id", "url"]
+    sortable_by = []
+    search_fields = ["title", "=public_id", "=url"]
     autocomplete_fields = ["publisher", "part_of"]
     fieldsets = [
         (
@@ -1038,7 +1069,8 @@ def _highlight(document: Document) -> str:
 @admin.register(Event)
 class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "date_earliest", "date_latest", "place"]
-    search_fields = ["title", "place", "public_id"]
+    sortable_by = []
+    search_fields = ["title", "place", "=public_id"]
     readonly_fields = ["public_id"]
 
     def save_model(self, request, obj, form, change):

@@ -3,13 +3,31 @@ see claims in every state."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from registry.choices import ClaimState, ConflictStatus
-from registry.models import Citation, Claim, ClaimTransition, Conflict, Figure
+from registry.models import (
+    Citation,
+    Claim,
+    ClaimTransition,
+    Conflict,
+    Document,
+    Event,
+    Figure,
+    Source,
+    SourceAlias,
+)
+from registry.selectors.search import claims_citing_condition, ids_or_condition
+
+# Counts on the reviewers' pages stop here ("more than 1000"): an exact count
+# of a big source's claims reads all of them.
+COUNT_CAP = 1000
+# Events or documents a typed filter may name before it matches by a join.
+FILTER_RECORDS = 200
 
 
-def _open_conflict_exists():
+def in_open_conflict() -> Exists:
+    """A condition on claims: one of its figures is in an open conflict."""
     return Exists(
         Conflict.figures.through.objects.filter(
             figure__claim=OuterRef("pk"), conflict__status=ConflictStatus.OPEN
@@ -17,39 +35,38 @@ def _open_conflict_exists():
     )
 
 
-def _submitted_at():
-    return Subquery(
-        ClaimTransition.objects.filter(
-            claim=OuterRef("pk"), to_state=ClaimState.IN_REVIEW
-        )
-        .order_by("-created_at", "-pk")
-        .values("created_at")[:1]
-    )
-
-
 def claims_for_review_list(queryset: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
-    """Claims with what a list row shows: event, originators, conflict flag."""
+    """Claims with what a list row shows: event, originators, conflict flag
+    (``claim.open_conflict_figures``: a non-empty list when in one).
+
+    The originators and the flag are prefetched for the page's claims only;
+    as an annotation the flag made PostgreSQL hash every figure in an open
+    conflict to show fifty rows.
+    """
     queryset = Claim.objects.all() if queryset is None else queryset
-    return (
-        queryset.select_related("event", "submitted_by")
-        .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("originator").only(
-                    "pk", "claim_id", "originator__name", "originator__short_name"
-                ),
-            )
-        )
-        .annotate(has_open_conflict=_open_conflict_exists())
+    return queryset.select_related("event", "submitted_by").prefetch_related(
+        Prefetch(
+            "citations",
+            queryset=Citation.objects.select_related("originator").only(
+                "pk", "claim_id", "originator__name", "originator__short_name"
+            ),
+        ),
+        Prefetch(
+            "figures",
+            queryset=Figure.objects.filter(
+                conflicts__status=ConflictStatus.OPEN
+            ).only("pk", "claim_id"),
+            to_attr="open_conflict_figures",
+        ),
     )
 
 
 def review_queue(*, user) -> QuerySet[Claim]:
-    """Claims in review that ``user`` did not submit, oldest submission first."""
+    """Claims in review that ``user`` did not submit, oldest submission first
+    (read in order from the partial index ``claim_queue``)."""
     return (
         claims_for_review_list(Claim.objects.filter(state=ClaimState.IN_REVIEW))
         .exclude(submitted_by=user)
-        .annotate(submitted_at=_submitted_at())
         .order_by("submitted_at", "pk")
     )
 
@@ -74,15 +91,86 @@ def claim_transitions(*, claim: Claim) -> QuerySet[ClaimTransition]:
     return claim.transitions.select_related("actor").order_by("created_at", "pk")
 
 
-def source_claim_counts(*, source) -> dict[str, int]:
-    """How many claims cite ``source`` as originator, by state."""
-    rows = (
-        Claim.objects.filter(citations__originator=source)
-        .values("state")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by()
+def source_claim_counts(*, source, cap: int = COUNT_CAP) -> dict[str, int]:
+    """How many claims cite ``source`` as originator, by state, each count
+    stopping at ``cap + 1`` (read "more than ``cap``").
+
+    One bounded query a state: a source cited by half a million claims is
+    counted in the time of reading ``cap`` of them, a rare one through its
+    citations.
+    """
+    cites = Exists(Citation.objects.filter(claim=OuterRef("pk"), originator=source))
+    counts = {}
+    for state in ClaimState.values:
+        n = (
+            Claim.objects.filter(state=state)
+            .filter(cites)
+            .order_by()
+            .values("pk")[: cap + 1]
+            .count()
+        )
+        if n:
+            counts[state] = n
+    return counts
+
+
+# ------------------------------------------------- the claim list's filters
+
+
+def _sources_named(value: str) -> QuerySet[Source]:
+    key = SourceAlias.normalise(value)
+    return Source.objects.filter(Q(public_id=value) | Q(aliases__key=key))
+
+
+def claims_of_source(value: str) -> Q:
+    """Claims citing the source with this public id, name or alias (as
+    originator or relay)."""
+    return claims_citing_condition(
+        list(_sources_named(value).values_list("pk", flat=True).distinct()[:50])
     )
-    return {row["state"]: row["n"] for row in rows}
+
+
+def claims_of_event(value: str) -> Q:
+    """Claims about the event with this public id, or events whose title
+    contains ``value``."""
+    events = list(
+        Event.objects.filter(Q(public_id=value) | Q(title__icontains=value))
+        .order_by()
+        .values_list("pk", flat=True)[: FILTER_RECORDS + 1]
+    )
+    if len(events) > FILTER_RECORDS:
+        return Q(event__title__icontains=value)
+    return Q(event_id__in=events)
+
+
+def claims_of_document(value: str) -> Q:
+    """Claims citing the document with this public id, or documents whose
+    title contains ``value``."""
+    documents = list(
+        Document.objects.filter(Q(public_id=value) | Q(title__icontains=value))
+        .order_by()
+        .values_list("pk", flat=True)[: FILTER_RECORDS + 1]
+    )
+    if len(documents) > FILTER_RECORDS:
+        return Q(
+            Exists(
+                Citation.objects.filter(
+                    claim=OuterRef("pk"), document__title__icontains=value
+                )
+            )
+        )
+    return ids_or_condition(
+        [
+            Citation.objects.filter(document_id__in=documents).values_list(
+                "claim_id", flat=True
+            )
+        ],
+        Q(
+            Exists(
+                Citation.objects.filter(claim=OuterRef("pk"), document_id__in=documents)
+            )
+        ),
+    )
 
 
 def claim_parts_history(*, claim_id: int, limit: int = 200) -> list[dict]:

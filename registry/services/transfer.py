@@ -658,6 +658,15 @@ class _Importer:
             created_by=self.user(record.get("created_by")),
             updated_by=self.user(record.get("updated_by")),
             submitted_by=self.user(record.get("submitted_by")),
+            # The time of the last submission, from the workflow log below.
+            submitted_at=max(
+                (
+                    _datetime(item["at"], "at")
+                    for item in record.get("transitions") or []
+                    if item.get("to") == "in_review"
+                ),
+                default=None,
+            ),
         )
         self._timestamps(claim, record)
         if (

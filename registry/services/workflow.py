@@ -283,7 +283,9 @@ def claim_submit(*, claim: Claim, actor, comment: str = "") -> Claim:
         actor=actor,
         action="submit",
         comment=(comment or "").strip(),
-        fields={"submitted_by": actor},
+        # submitted_at orders the review queue (its index), as the
+        # transition's own time would.
+        fields={"submitted_by": actor, "submitted_at": timezone.now()},
     )
 
 
@@ -497,6 +499,7 @@ def claim_create(
     claim.published_at = None
     claim.public_note = (data.get("public_note") or "").strip()
     claim.submitted_by = None
+    claim.submitted_at = None
     claim.created_by = claim.updated_by = actor
     claim.proposer_version = proposer_version
     claim.full_clean()
