@@ -167,7 +167,7 @@ def test_claim_list_shows_the_conflict_flag_from_the_page_rows_only(
     in_conflict, other = registry["claims"][0], registry["claims"][3]
     page = client.get(url, {"conflict": "open"}).content.decode()
     assert in_conflict.statement in page and other.statement not in page
-    assert "icon-yes.svg" in page
+    assert "conflict-open" in page
     page = client.get(url, {"conflict": "none"}).content.decode()
     assert in_conflict.statement not in page and other.statement in page
 
