@@ -165,14 +165,42 @@ class CitationForm(forms.ModelForm):
         fields = ["document", "originator", "quote", "start", "end", "stance"]
         widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 80})}
 
+    derived_from_refs = forms.CharField(
+        required=False,
+        label="derived from",
+        help_text="When this figure is derived from other citations (an "
+        "aggregator's assessment, an agency carrying a ministry's figure): "
+        "those citations as CLAIM-ID#N (N: the citation's position in that "
+        "claim, from 0), separated by spaces. Derived evidence never counts "
+        "as an independent originator.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["derived_from_refs"].initial = " ".join(
+                review.citation_ref_text(link.basis)
+                for link in self.instance.derivation_links.select_related(
+                    "basis__claim"
+                )
+            )
         for name in ("start", "end"):
             if name in self.fields:
                 self.fields[name].required = False
                 self.fields[
                     name
                 ].help_text = "Leave empty when the quote occurs once in the document."
+
+    def clean_derived_from_refs(self):
+        try:
+            bases = review.citations_from_refs(self.cleaned_data["derived_from_refs"])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        if self.instance.pk is not None:
+            problem = services.derivation_problem(self.instance, bases)
+            if problem is not None:
+                raise ValidationError(problem)
+        return bases
 
     def clean(self):
         data = super().clean()
@@ -223,6 +251,7 @@ class CitationInline(_ClaimPartInline):
         "quote",
         ("start", "end"),
         "relay_chain_display",
+        "derived_from_refs",
     ]
 
     @admin.display(description="relayed through")
@@ -436,6 +465,18 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         for part in formset.deleted_objects:
             delete(**{name: part, "actor": request.user})
         formset.save_m2m()
+        if formset.model is Citation:
+            for part_form in formset.forms:
+                if (
+                    "derived_from_refs" in part_form.changed_data
+                    and part_form.instance.pk is not None
+                    and part_form not in formset.deleted_forms
+                ):
+                    services.citation_derive(
+                        citation=part_form.instance,
+                        bases=part_form.cleaned_data["derived_from_refs"],
+                        actor=request.user,
+                    )
 
     def delete_model(self, request, obj):
         services.claim_delete(claim=obj, actor=request.user)
