@@ -472,6 +472,16 @@ class Citation(models.Model):
     relays = models.ManyToManyField(
         Source, through="CitationRelay", related_name="relayed_citations", blank=True
     )
+    derived_from = models.ManyToManyField(
+        "self",
+        through="CitationDerivation",
+        symmetrical=False,
+        related_name="derivations",
+        blank=True,
+        help_text="The citations this citation's figure is derived from: an "
+        "aggregator's assessment, a monitor's synthesis, an agency carrying a "
+        "ministry's figure. Derived evidence is not an independent originator.",
+    )
 
     history = HistoricalRecords()
 
@@ -559,6 +569,34 @@ class CitationRelay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.source}"
+
+
+class CitationDerivation(models.Model):
+    """One link of derived evidence: ``citation``'s figure is derived from
+    ``basis`` (another citation, usually of another claim). Independence
+    counting follows these links to the citations at their end."""
+
+    citation = models.ForeignKey(
+        Citation, on_delete=models.CASCADE, related_name="derivation_links"
+    )
+    basis = models.ForeignKey(
+        Citation, on_delete=models.CASCADE, related_name="basis_links"
+    )
+
+    class Meta:
+        ordering = ["citation", "basis"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citation", "basis"], name="derivation_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(citation=F("basis")),
+                name="derivation_not_from_itself",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.citation_id} derived from {self.basis_id}"
 
 
 def quantity_key_of(

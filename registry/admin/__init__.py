@@ -221,6 +221,7 @@ class CitationInline(_ClaimPartInline):
         "quote",
         ("start", "end"),
         "relays_text",
+        "derived_from_refs",
     ]
 
     def get_fields(self, request, obj=None):
@@ -493,6 +494,18 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         for part in formset.deleted_objects:
             delete(**{name: part, "actor": request.user})
         formset.save_m2m()
+        if formset.model is Citation:
+            for part_form in formset.forms:
+                if (
+                    "derived_from_refs" in part_form.changed_data
+                    and part_form.instance.pk is not None
+                    and part_form not in formset.deleted_forms
+                ):
+                    services.citation_derive(
+                        citation=part_form.instance,
+                        bases=part_form.cleaned_data["derived_from_refs"],
+                        actor=request.user,
+                    )
 
     def delete_model(self, request, obj):
         services.claim_delete(claim=obj, actor=request.user)

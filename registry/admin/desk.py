@@ -23,11 +23,13 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from registry import services
 from registry.choices import FigureKind
 from registry.figures import intervals, parser, vocabulary
 from registry.figures.quotes import find_quote
 from registry.figures.rules import interval_text
 from registry.models import Citation, Document, Figure, Source
+from registry.selectors import review
 
 # A document's language first; then the other language the parser reads.
 WORDING_LANGUAGES = parser.LANGUAGES
@@ -200,6 +202,18 @@ class CitationForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"size": 60, "class": "relay-chain"}),
     )
 
+    derived_from_refs = forms.CharField(
+        required=False,
+        label=gettext_lazy("derived from"),
+        help_text=gettext_lazy(
+            "When this figure is derived from other citations (an "
+            "aggregator's assessment, an agency carrying a ministry's figure): "
+            "those citations as CLAIM-ID#N (N: the citation's position in that "
+            "claim, from 0), separated by spaces. Derived evidence never counts "
+            "as an independent originator."
+        ),
+    )
+
     class Meta:
         model = Citation
         fields = ["document", "originator", "quote", "start", "end", "stance"]
@@ -224,7 +238,24 @@ class CitationForm(forms.ModelForm):
                     s.short_name or s.name for s in self.instance.relay_chain
                 ),
             )
+            self.fields["derived_from_refs"].initial = " ".join(
+                review.citation_ref_text(link.basis)
+                for link in self.instance.derivation_links.select_related(
+                    "basis__claim"
+                )
+            )
         self.relays: list[Source] | None = None
+
+    def clean_derived_from_refs(self):
+        try:
+            bases = review.citations_from_refs(self.cleaned_data["derived_from_refs"])
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        if self.instance.pk is not None:
+            problem = services.derivation_problem(self.instance, bases)
+            if problem is not None:
+                raise ValidationError(problem)
+        return bases
 
     def clean_relays_text(self):
         text = self.cleaned_data.get("relays_text", "")

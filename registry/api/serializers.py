@@ -83,6 +83,14 @@ class DocumentRefSerializer(serializers.Serializer):
     language = serializers.CharField(help_text="BCP 47 language code, e.g. en, es.")
 
 
+class DerivedFromSerializer(serializers.Serializer):
+    claim = serializers.CharField(help_text="The basis citation's claim.")
+    claim_url = serializers.URLField()
+    originator = SourceRefSerializer()
+    document = serializers.CharField(help_text="The basis citation's document.")
+    quote = serializers.CharField()
+
+
 class CitationSerializer(serializers.Serializer):
     originator = SourceRefSerializer(help_text="Who first made the statement.")
     relay_chain = SourceRefSerializer(
@@ -95,6 +103,16 @@ class CitationSerializer(serializers.Serializer):
     start = serializers.IntegerField(help_text="Character offset of the quote.")
     end = serializers.IntegerField(help_text="Offset just past the quote.")
     stance = serializers.ChoiceField(choices=Stance.choices)
+    derived = serializers.BooleanField(
+        help_text="The cited figure is derived from other citations (an "
+        "aggregator's assessment, an agency carrying a ministry's figure): "
+        "it is not an independent originator."
+    )
+    derived_from = DerivedFromSerializer(
+        many=True,
+        help_text="The published citations it is derived from (a basis the "
+        "public cannot see is left out).",
+    )
 
 
 class IntervalSerializer(serializers.Serializer):

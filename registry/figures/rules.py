@@ -108,6 +108,33 @@ def originators_of(figures: Iterable) -> dict:
     }
 
 
+def evidence_roots(citation_ids: Iterable, derived_from: dict) -> dict:
+    """Each citation's evidence: the citations at the end of its derivation
+    links (itself when it derives from none).
+
+    ``derived_from`` maps a citation's pk to the pks it is derived from. A
+    derived citation (an aggregator's assessment, an agency carrying a
+    ministry's figure) is not new evidence: independence counts the
+    originators of its roots instead of its own. A cycle (which the
+    services refuse) ends where it closes.
+    """
+    found: dict = {}
+    for start in citation_ids:
+        roots, seen, stack = set(), set(), [start]
+        while stack:
+            pk = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            bases = [b for b in derived_from.get(pk, ()) if b not in seen]
+            if bases:
+                stack.extend(bases)
+            elif not derived_from.get(pk):
+                roots.add(pk)
+        found[start] = frozenset(roots or {start})
+    return found
+
+
 def current_figures(figures: Sequence, originators: dict) -> list:
     """The figures no later figure of the same originator revises."""
     revised = revisions(figures, originators)

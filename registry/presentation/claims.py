@@ -128,7 +128,30 @@ def document_ref(document: Document) -> dict[str, Any]:
     }
 
 
-def citation_data(citation: Citation) -> dict[str, Any]:
+def derived_from_data(citation: Citation, urls: Urls) -> list[dict[str, Any]]:
+    """The published citations this citation's figure is derived from (pass
+    ``derivation_links`` prefetched with ``basis__claim``, ``basis__originator``
+    and ``basis__document``). A basis in a claim the public cannot see is
+    left out; ``derived`` still says the figure is not independent."""
+    found = []
+    for link in citation.derivation_links.all():
+        basis = link.basis
+        if not policy.is_public(basis.claim.state):
+            continue
+        found.append(
+            {
+                "claim": basis.claim.public_id,
+                "claim_url": urls.api(basis.claim.public_id),
+                "originator": source_ref(basis.originator),
+                "document": basis.document.public_id,
+                "quote": basis.quote,
+            }
+        )
+    return found
+
+
+def citation_data(citation: Citation, urls: Urls | None = None) -> dict[str, Any]:
+    links = citation.derivation_links.all()
     return {
         "originator": source_ref(citation.originator),
         "relay_chain": [source_ref(link.source) for link in citation.relay_links.all()],
@@ -137,6 +160,8 @@ def citation_data(citation: Citation) -> dict[str, Any]:
         "start": citation.start,
         "end": citation.end,
         "stance": citation.stance,
+        "derived": bool(links),
+        "derived_from": derived_from_data(citation, urls or Urls()) if links else [],
     }
 
 
@@ -293,7 +318,7 @@ def claim_data(
         },
         "event": event_ref(claim.event),
         "figures": figures,
-        "citations": [citation_data(c) for c in claim.citations.all()],
+        "citations": [citation_data(c, urls) for c in claim.citations.all()],
         "has_conflict": any(f["conflicts"] for f in figures),
         "public_note": claim.public_note,
         "corrects": claim_ref(predecessor, urls) if predecessor else None,

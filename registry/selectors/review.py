@@ -214,3 +214,61 @@ def claim_parts_history(*, claim_id: int, limit: int = 200) -> list[dict]:
         )
     rows.sort(key=lambda row: row["date"], reverse=True)
     return rows[:limit]
+
+
+# ------------------------------------------------- citations by claim position
+# A citation is named outside the database by its claim's public id and its
+# position among that claim's citations (from 0, in the order they were
+# added), as the import format names a figure: "CLAIMID#0".
+
+
+def citation_ref(citation: Citation) -> dict:
+    siblings = list(
+        Citation.objects.filter(claim_id=citation.claim_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return {"claim": citation.claim.public_id, "index": siblings.index(citation.pk)}
+
+
+def citation_ref_text(citation: Citation) -> str:
+    ref = citation_ref(citation)
+    return f"{ref['claim']}#{ref['index']}"
+
+
+def citation_at(claim_public_id: str, index: int) -> Citation:
+    """The citation at this position of this claim; ``Citation.DoesNotExist``
+    (with what was asked) when there is none."""
+    found = (
+        Citation.objects.filter(claim__public_id=claim_public_id)
+        .select_related("claim", "originator")
+        .order_by("pk")[index : index + 1]
+        if index >= 0
+        else []
+    )
+    found = list(found)
+    if not found:
+        raise Citation.DoesNotExist(
+            f"claim {claim_public_id!r} has no citation at position {index}"
+        )
+    return found[0]
+
+
+def citations_from_refs(text: str) -> list[Citation]:
+    """Citations named as "CLAIMID#N" separated by commas or spaces;
+    ``ValueError`` naming the first reference that does not resolve."""
+    found = []
+    for ref in text.replace(",", " ").split():
+        claim_id, sep, index = ref.rpartition("#")
+        if not sep or not claim_id or not index.isdigit():
+            raise ValueError(
+                f"{ref!r}: write a citation as CLAIM-ID#N (N: its position in "
+                "that claim, from 0)"
+            )
+        try:
+            citation = citation_at(claim_id, int(index))
+        except Citation.DoesNotExist as exc:
+            raise ValueError(f"{ref!r}: {exc}") from exc
+        if citation.pk not in {c.pk for c in found}:
+            found.append(citation)
+    return found

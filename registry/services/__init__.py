@@ -12,6 +12,7 @@ from registry.services.workflow import (  # noqa: F401
     TRANSITION_SERVICES,
     WorkflowError,
     citation_delete,
+    citation_derive,
     citation_save,
     claim_approve,
     claim_available_actions,
@@ -26,6 +27,7 @@ from registry.services.workflow import (  # noqa: F401
     claim_update,
     claim_version,
     claims_transition_each,
+    derivation_problem,
     figure_delete,
     figure_save,
 )

@@ -7,7 +7,9 @@ counts across claims too: the asserting originators of other *published*
 claims whose current figures about the same quantity agree with this
 claim's (same date, overlapping intervals) corroborate it; a figure its
 originator has since revised corroborates nothing, and the same originator
-printed twice still counts once.
+printed twice still counts once. Derived evidence is not independent: a
+citation whose figure is derived from other citations (``derived_from``)
+counts as the originators of the citations it rests on, never as its own.
 
 ``CONFIDENCE_RULES`` is the rule table the README quotes. The base level
 comes from the first row that matches; the caps after it can only make the
@@ -27,7 +29,14 @@ from django.db.models import Prefetch
 
 from registry.choices import LIVE_STATES, ConflictStatus, Stance
 from registry.figures import rules
-from registry.models import Citation, Claim, Conflict, Figure, Source
+from registry.models import (
+    Citation,
+    CitationDerivation,
+    Claim,
+    Conflict,
+    Figure,
+    Source,
+)
 
 GOOD = frozenset("AB")  # usually or completely reliable
 FAIR = frozenset("ABC")  # at least fairly reliable
@@ -54,6 +63,9 @@ CONFIDENCE_CAPS: tuple[tuple[str, int], ...] = (
         5,
     ),
 )
+
+
+DERIVED_NOTE = "derived evidence counts as the originators it is derived from"
 
 
 @dataclass(frozen=True)
@@ -132,19 +144,74 @@ def corroborating_citations(claim: Claim) -> list[Citation]:
     return list(found.values())
 
 
-def _grouped_originators(claim: Claim) -> dict[str, dict[int, Source]]:
+def _derivations(citations: list[Citation]) -> tuple[dict, dict[int, Citation]]:
+    """The derivation links reachable from these citations (citation pk ->
+    the pks it is derived from), and every citation they reach, one query
+    per step of the chains (a relayed figure is a step or two deep)."""
+    known = {c.pk: c for c in citations}
+    derived_from: dict[int, set[int]] = {}
+    frontier, done = set(known), set()
+    while frontier:
+        done |= frontier
+        rows = CitationDerivation.objects.filter(citation_id__in=frontier)
+        frontier = set()
+        for pk, basis in rows.values_list("citation_id", "basis_id"):
+            derived_from.setdefault(pk, set()).add(basis)
+            if basis not in done:
+                frontier.add(basis)
+    missing = {b for bases in derived_from.values() for b in bases} - set(known)
+    if missing:
+        known.update(
+            (c.pk, c)
+            for c in Citation.objects.filter(pk__in=missing).select_related(
+                "originator"
+            )
+        )
+    return derived_from, known
+
+
+def evidence(citations: list[Citation]) -> list[tuple[Citation, Citation]]:
+    """(citation, evidence) pairs: a citation whose figure is derived from
+    other citations stands for the citations at the end of its links
+    (``rules.evidence_roots``), so an aggregator's assessment or an agency
+    carrying a ministry's figure counts as the originators it rests on,
+    never as one more independent originator."""
+    if not citations:
+        return []
+    derived_from, known = _derivations(citations)
+    if not derived_from:
+        return [(c, c) for c in citations]
+    roots = rules.evidence_roots([c.pk for c in citations], derived_from)
+    return [(c, known[r]) for c in citations for r in sorted(roots[c.pk])]
+
+
+def _grouped_originators(
+    claim: Claim, notes: list[str] | None = None
+) -> dict[str, dict[int, Source]]:
     """Per stance, the top-most organisation's pk -> its best-graded source,
-    corroborating originators of agreeing published claims included."""
+    corroborating originators of agreeing published claims included, and
+    derived citations counted as the originators they are derived from."""
     citations = list(claim.citations.select_related("originator"))
     citations += corroborating_citations(claim)
-    sources = list({c.originator.pk: c.originator for c in citations}.values())
+    found = evidence(citations)
+    pairs = [(citation.stance, basis.originator) for citation, basis in found]
+    if notes is not None:
+        derived: dict[str, set[str]] = {}
+        for citation, basis in found:
+            if citation is not basis:
+                derived.setdefault(str(citation.originator), set()).add(
+                    str(basis.originator)
+                )
+        notes.extend(
+            f"{DERIVED_NOTE}: {name} counts as {', '.join(sorted(bases))}"
+            for name, bases in sorted(derived.items())
+        )
+    sources = list({s.pk: s for _, s in pairs}.values())
     parents = _parents_of(sources) if sources else {}
     grouped: dict[str, dict[int, Source]] = {Stance.ASSERTS: {}, Stance.DISPUTES: {}}
-    for citation in sorted(
-        citations, key=lambda c: (c.originator.reliability, c.originator.pk)
-    ):
-        root = _root(citation.originator, parents)
-        grouped.setdefault(citation.stance, {}).setdefault(root, citation.originator)
+    for stance, source in sorted(pairs, key=lambda p: (p[1].reliability, p[1].pk)):
+        root = _root(source, parents)
+        grouped.setdefault(stance, {}).setdefault(root, source)
     return grouped
 
 
@@ -171,7 +238,8 @@ def _claim_conflicts(claim: Claim) -> list[Conflict]:
 
 def claim_suggested_confidence(claim: Claim) -> Suggestion:
     """The level the rule table suggests, with the reasons that decided it."""
-    grouped = _grouped_originators(claim)
+    derived_notes: list[str] = []
+    grouped = _grouped_originators(claim, derived_notes)
     originators = _ordered(grouped[Stance.ASSERTS].values())
     grades = [s.reliability for s in originators]
     names = ", ".join(f"{s} ({s.reliability})" for s in originators)
@@ -191,6 +259,7 @@ def claim_suggested_confidence(claim: Claim) -> Suggestion:
         level, reasons = 3, [f"{CONFIDENCE_RULES[5][0]}: {names}"]
     else:
         level, reasons = 4, [f"{CONFIDENCE_RULES[6][0]}: {names}"]
+    reasons += derived_notes
 
     def cap(worst: int, reason: str) -> None:
         nonlocal level

@@ -50,6 +50,7 @@ from registry.choices import (
 from registry.figures import rules, vocabulary
 from registry.models import (
     Citation,
+    CitationDerivation,
     CitationRelay,
     Claim,
     ClaimTransition,
@@ -405,7 +406,15 @@ def _public_claims(ids: Iterable[int]) -> list[Claim]:
                     Prefetch(
                         "relay_links",
                         queryset=CitationRelay.objects.select_related("source"),
-                    )
+                    ),
+                    Prefetch(
+                        "derivation_links",
+                        queryset=CitationDerivation.objects.select_related(
+                            "basis__claim", "basis__originator", "basis__document"
+                        )
+                        .defer("basis__document__text")
+                        .order_by("basis__claim__public_id", "basis_id"),
+                    ),
                 )
                 .order_by("pk"),
             ),
@@ -642,6 +651,21 @@ def _figure_keys(claim_ids: Iterable[int]) -> set[str]:
     return keys
 
 
+def _deriving_claims(claim_ids: set[int]) -> set[int]:
+    """Published claims with a citation derived from one of these claims'
+    citations: their documents list the bases the public can see."""
+    ids = sorted(claim_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), BATCH):
+        found.update(
+            CitationDerivation.objects.filter(
+                basis__claim_id__in=ids[start : start + BATCH],
+                citation__claim__state__in=PUBLIC_STATES,
+            ).values_list("citation__claim_id", flat=True)
+        )
+    return found
+
+
 @transaction.atomic
 def projection_refresh(
     *, claim_ids: Iterable[int] = (), quantity_keys: Iterable[str] = ()
@@ -659,7 +683,7 @@ def projection_refresh(
     keys |= neighbour_keys(keys)
     now = timezone.now()
     changed_keys, facts = _write_quantities(keys, now)
-    ids = claim_ids | _published_claims_of(changed_keys)
+    ids = claim_ids | _published_claims_of(changed_keys) | _deriving_claims(claim_ids)
     if not ids:
         return 0
     all_keys = _figure_keys(ids)

@@ -44,6 +44,7 @@ from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from registry.models import (
     Citation,
+    CitationDerivation,
     CitationRelay,
     Claim,
     ClaimTransition,
@@ -55,6 +56,7 @@ from registry.models import (
     SourceAlias,
     text_hash,
 )
+from registry.selectors.review import citation_at, citation_ref
 from registry.services.conflicts import record_decision
 from registry.services.import_schema import check_record
 
@@ -312,6 +314,8 @@ class _Importer:
         self.claim_corrects: list[tuple[int, dict, Claim, str]] = []
         # (number, record, figure, {"claim", "index"}, figure's position)
         self.figure_revises: list[tuple] = []
+        # (number, record, citation, [{"claim", "index"}], label, only check)
+        self.citation_derivations: list[tuple] = []
         self.quantity_keys: set[str] = set()
         self.claim_ids: set[int] = set()
 
@@ -682,7 +686,12 @@ class _Importer:
 
         for index, item in enumerate(record.get("citations") or [], start=1):
             try:
-                self._citation(claim, item)
+                citation = self._citation(claim, item)
+                if item.get("derived_from"):
+                    self.citation_derivations.append(
+                        (number, record, citation, item["derived_from"],
+                         f"citation {index}: ", False)
+                    )
             except (ValueError, ValidationError) as exc:
                 reason = (
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
@@ -711,11 +720,12 @@ class _Importer:
             )
         self.result.created["claims"] += 1
 
-    def _citation(self, claim: Claim, item: dict) -> None:
+    def _citation(self, claim: Claim, item: dict) -> Citation:
         citation, relays = self._build_citation(claim, item)
         citation.full_clean(validate_constraints=False)
         citation.save()
         self._relays(citation, relays)
+        return citation
 
     def _relays(self, citation: Citation, relays: list[Source]) -> None:
         for position, source in enumerate(relays, start=1):
@@ -742,6 +752,11 @@ class _Importer:
         ] == [s.pk for s in relays]:
             self.result.skipped["citations"] += 1
             self.result.identical.append(f"citation of claim {claim.public_id!r}")
+            if record.get("derived_from") or same.derivation_links.exists():
+                # Identical only if it is derived from the same citations.
+                self.citation_derivations.append(
+                    (number, record, same, record.get("derived_from") or [], "", True)
+                )
             return
         if claim.state in PUBLISHED_STATES:
             raise ValueError(
@@ -765,6 +780,10 @@ class _Importer:
             except PermissionDenied as exc:
                 raise ValueError(f"claim: {exc}") from exc
         self._relays(citation, relays)
+        if record.get("derived_from"):
+            self.citation_derivations.append(
+                (number, record, citation, record["derived_from"], "", False)
+            )
         self.result.created["citations"] += 1
 
     def _build_citation(
@@ -949,10 +968,49 @@ class _Importer:
                 raise RecordError(
                     number, record, f"figure {index}: revises: {reason}", self.where
                 ) from exc
+        for number, record, citation, refs, label, only_check in (
+            self.citation_derivations
+        ):
+            self._derivations(number, record, citation, refs, label, only_check)
         for number, record, claim, _ref in self.claim_corrects:
             reason = self._correction_problem(claim)
             if reason:
                 raise RecordError(number, record, f"corrects: {reason}", self.where)
+
+    def _derivations(
+        self, number, record, citation, refs, label, only_check
+    ) -> None:
+        """Link a citation to the citations its figure is derived from."""
+        from registry.services.workflow import derivation_problem
+
+        bases = []
+        for ref in refs:
+            try:
+                claim = self.claim(ref["claim"])
+                bases.append(citation_at(claim.public_id, int(ref["index"])))
+            except (Citation.DoesNotExist, ValueError) as exc:
+                raise RecordError(
+                    number, record, f"{label}derived_from: {exc}", self.where
+                ) from exc
+        if only_check:
+            stored = set(citation.derivation_links.values_list("basis_id", flat=True))
+            if stored != {b.pk for b in bases}:
+                raise RecordError(
+                    number,
+                    record,
+                    f"{label}derived_from: differs from the stored citation's; "
+                    "citations are edited in the admin",
+                    self.where,
+                )
+            return
+        problem = derivation_problem(citation, bases)
+        if problem is not None:
+            raise RecordError(
+                number, record, f"{label}derived_from: {problem}", self.where
+            )
+        CitationDerivation.objects.bulk_create(
+            CitationDerivation(citation=citation, basis=basis) for basis in bases
+        )
 
     @staticmethod
     def _correction_problem(claim: Claim) -> str | None:
@@ -1196,6 +1254,9 @@ def _claim_record(claim: Claim) -> dict:
                 "start": c.start,
                 "end": c.end,
                 "stance": c.stance,
+                "derived_from": [
+                    citation_ref(link.basis) for link in c.derivation_links.all()
+                ],
             }
             for c in claim.citations.all()
         ],
@@ -1304,7 +1365,13 @@ def export_records() -> Iterator[dict]:
                 Prefetch(
                     "relay_links",
                     queryset=CitationRelay.objects.select_related("source"),
-                )
+                ),
+                Prefetch(
+                    "derivation_links",
+                    queryset=CitationDerivation.objects.select_related(
+                        "basis__claim"
+                    ).order_by("basis__claim__public_id", "basis_id"),
+                ),
             )
             .order_by("pk"),
         ),

@@ -28,6 +28,7 @@ from registry import metrics, policy
 from registry.choices import TRANSITIONS, ClaimState, Confidence
 from registry.models import (
     Citation,
+    CitationDerivation,
     CitationRelay,
     Claim,
     ClaimTransition,
@@ -694,6 +695,46 @@ def _relays_set(citation: Citation, relays: list[Source]) -> None:
 
 def citation_delete(*, citation: Citation, actor) -> None:
     _part_delete(citation, actor, "citation")
+
+
+def derivation_problem(citation: Citation, bases: Iterable[Citation]) -> str | None:
+    """Why ``citation`` cannot be derived from ``bases``, or None: not from
+    itself (the database refuses that too), and not in a circle."""
+    frontier = {b.pk for b in bases}
+    if citation.pk in frontier:
+        return "a citation cannot be derived from itself"
+    seen: set[int] = set()
+    while frontier:
+        seen |= frontier
+        frontier = set(
+            CitationDerivation.objects.filter(citation_id__in=frontier).values_list(
+                "basis_id", flat=True
+            )
+        ) - seen
+        if citation.pk in frontier:
+            return (
+                "a circle: one of those citations is itself derived, through "
+                "its links, from this one"
+            )
+    return None
+
+
+def citation_derive(*, citation: Citation, bases: Iterable[Citation], actor) -> None:
+    """Say which citations this citation's figure is derived from (the whole
+    list: links not in it are removed). Derived evidence counts as the
+    originators it rests on, never as an independent one."""
+    _check_edit_permission(actor, "registry.change_citation")
+    bases = list(bases)
+    with transaction.atomic():
+        _touch(citation.claim, actor)
+        problem = derivation_problem(citation, bases)
+        if problem is not None:
+            raise WorkflowError({"derived_from": problem})
+        CitationDerivation.objects.filter(citation=citation).exclude(
+            basis__in=bases
+        ).delete()
+        for basis in bases:
+            CitationDerivation.objects.get_or_create(citation=citation, basis=basis)
 
 
 def figure_save(*, figure: Figure, actor) -> Figure:
