@@ -326,3 +326,17 @@ def test_documents_in_other_languages_are_read_without_error(client, editor, waf
     response = client.get(url("cite", document) + "?start=0&end=11")
     assert response.status_code == 200, response.content
     assert response.json()["offer"]["quote"] == "Huit soldat"
+
+
+def test_a_new_alias_is_seen_by_the_next_proposals(client, editor, article):
+    client.force_login(editor)
+    authorities = next(
+        o for o in offers(client, article) if o["quote"].startswith("Authorities in Gaza")
+    )
+    assert authorities["originator"] == ""
+    source = SourceFactory(name="Gaza authorities", kind=SourceKind.GOVERNMENT)
+    source.aliases.create(alias="Authorities in Gaza")
+    authorities = next(
+        o for o in offers(client, article) if o["quote"].startswith("Authorities in Gaza")
+    )
+    assert authorities["originator"] == source.public_id

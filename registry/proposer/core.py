@@ -136,10 +136,18 @@ def propose(
     sources: list[attr.KnownSource] | None = None,
     publisher: attr.KnownSource | None = None,
     published_precision: str = "day",
+    index: attr.AliasIndex | None = None,
 ) -> list[Proposal]:
-    """Proposals for every checkable statement of a text, in text order."""
+    """Proposals for every checkable statement of a text, in text order.
+
+    ``index``: the sources' alias index, built once by a caller that reads
+    many texts with the same sources (it must hold the publisher too);
+    without it one is built from ``sources`` and ``publisher``."""
     language = language or detect_language(text)
-    index = attr.AliasIndex(list(sources or []) + ([publisher] if publisher else []))
+    if index is None:
+        index = attr.AliasIndex(
+            list(sources or []) + ([publisher] if publisher else [])
+        )
     history: list[attr.Attribution] = []
     proposals: list[Proposal] = []
     last_in_paragraph: dict[int, tuple[attr.Attribution | None, Proposal | None]] = {}

@@ -7,12 +7,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from registry.choices import LOCKED_STATES, ClaimState
 from registry.figures import vocabulary
-from registry.models import Citation, Claim, Document, RejectedProposal, Source
+from registry.models import (
+    Citation,
+    Claim,
+    Document,
+    RejectedProposal,
+    Source,
+    SourceAlias,
+)
 from registry.proposer import VERSION, KnownSource, Proposal, figures_in, propose
+from registry.proposer.attribution import AliasIndex
 from registry.proposer.figures import _NUMBER_RE
 from registry.proposer.sources import known_sources
 
@@ -121,15 +129,37 @@ def _offer(proposal: Proposal) -> Offer:
     )
 
 
+# The registry's alias index, built once per process and again when the
+# sources change: with 100,000 sources building it takes seconds.
+_index_cache: dict[tuple, AliasIndex] = {}
+
+
+def _sources_fingerprint() -> tuple:
+    sources = Source.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    aliases = SourceAlias.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (sources["n"], sources["changed"], aliases["n"], aliases["last"])
+
+
+def alias_index() -> AliasIndex:
+    """The registered sources' aliases, as the proposer looks them up."""
+    key = _sources_fingerprint()
+    index = _index_cache.get(key)
+    if index is None:
+        index = AliasIndex(known_sources())
+        _index_cache.clear()
+        _index_cache[key] = index
+    return index
+
+
 def _run_proposer(document: Document) -> list[Proposal]:
     language = document.language if document.language in ("en", "es") else None
     return propose(
         document.text,
         language=language,
         published_on=document.published_on,
-        sources=known_sources(),
         publisher=_publisher(document),
         published_precision=document.published_precision or "day",
+        index=alias_index(),
     )
 
 
