@@ -340,3 +340,50 @@ def test_a_new_alias_is_seen_by_the_next_proposals(client, editor, article):
         o for o in offers(client, article) if o["quote"].startswith("Authorities in Gaza")
     )
     assert authorities["originator"] == source.public_id
+
+
+# ---------------------------------------------- the registry's context
+
+
+@pytest.fixture
+def rafah(db):
+    from tests.factories import EventFactory
+
+    return EventFactory(
+        title="Strikes on Rafah", place="Rafah, Gaza Strip",
+        date_earliest="2023-10-16", date_latest="2023-10-17",
+    )
+
+
+def test_proposals_come_with_the_suggested_event_and_claims_they_may_repeat(
+    client, editor, article, wafa, rafah
+):
+    client.force_login(editor)
+    first = offers(client, article)[0]
+    assert first["event"] == rafah.public_id
+    events = client.get(url("proposals", article)).json()["events"]
+    assert events[0]["id"] == rafah.public_id and "Rafah" in events[0]["reason"]
+    # Accepted about that event, a second reading of the same figure (from
+    # another copy of the article) shows the first claim as a possible repeat.
+    response = post_json(
+        client, url("proposals_accept", article), {"proposals": [as_sent(first)]}
+    )
+    assert response.status_code == 200, response.content
+    claim = Claim.objects.get(public_id=response.json()["results"][0]["claim"]["public_id"])
+    assert claim.event == rafah
+    copy = DocumentFactory(
+        title="Copy", text=article.text, published_on=article.published_on
+    )
+    again = next(o for o in offers(client, copy) if o["quote"] == first["quote"])
+    repeats = {d["id"]: d for d in again["duplicates"]}
+    assert claim.public_id in repeats
+    assert repeats[claim.public_id]["same_value"] is True
+
+
+def test_an_unknown_event_is_refused_with_the_reason(client, editor, article, wafa):
+    client.force_login(editor)
+    offer = {**as_sent(offers(client, article)[0]), "event": "no-such-event"}
+    response = post_json(client, url("proposals_accept", article), {"proposals": [offer]})
+    assert response.status_code == 400
+    assert "No event has the id no-such-event." in json.dumps(response.json())
+    assert not Claim.objects.exists()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.choices import ClaimKind, DatePrecision, FigureKind, Qualifier
 from registry.figures import vocabulary
-from registry.models import Claim, Document
+from registry.models import Claim, Document, Event
 from registry.proposer import VERSION
 from registry.selectors import proposals as selectors
 from registry.services import proposals as services
@@ -54,6 +54,7 @@ class DraftForm(forms.Form):
         error_messages={"required": gettext_lazy("Name who made the statement.")},
     )
     claim = forms.CharField(required=False, max_length=64)
+    event = forms.CharField(required=False, max_length=64)
     statement = forms.CharField(required=False)
     kind = forms.ChoiceField(choices=[("", ""), *ClaimKind.choices], required=False)
     proposer_version = forms.CharField(required=False, max_length=40)
@@ -184,6 +185,13 @@ def _draft(document: Document, raw: Any) -> dict:
             raise ValidationError(
                 _("No claim has the id %(id)s.") % {"id": data["claim"]}
             )
+    event = None
+    if data["event"] and claim is None:
+        event = Event.objects.filter(public_id=data["event"]).first()
+        if event is None:
+            raise ValidationError(
+                _("No event has the id %(id)s.") % {"id": data["event"]}
+            )
     relays = []
     raw_relays = raw.get("relays") if isinstance(raw, dict) else None
     for relay in raw_relays if isinstance(raw_relays, list) else []:
@@ -197,6 +205,7 @@ def _draft(document: Document, raw: Any) -> dict:
         "quote": data["quote"],
         "originator": originator,
         "claim": claim,
+        "event": event,
         "statement": data["statement"],
         "kind": data["kind"],
         "figures": figures,
@@ -228,6 +237,8 @@ def _offer_json(offer: selectors.Offer) -> dict:
         "kind": offer.kind,
         "figures": offer.figures,
         "proposer_version": offer.proposer_version,
+        "event": offer.event,
+        "duplicates": offer.duplicates,
     }
 
 
@@ -293,7 +304,12 @@ class DocumentProposalsMixin:
                 "reject": reverse("admin:registry_document_proposals_reject", args=ids),
                 "cite": reverse("admin:registry_document_cite", args=ids),
                 "source_add": reverse("admin:registry_source_add"),
+                "claims": reverse("admin:registry_claim_changelist"),
             },
+            # Suggested once for the page: proposals and "cite this" alike.
+            "events": [
+                e.as_dict() for e in selectors.document_events(document=document)
+            ],
             "choices": {
                 "kind": list(ClaimKind.choices),
                 "figure_kind": list(FigureKind.choices),
@@ -310,6 +326,9 @@ class DocumentProposalsMixin:
                 "rejected": _("Rejected: it will not be offered again."),
                 "take": _("Take this proposal"),
                 "statement": _("Statement"),
+                "event": _("Event"),
+                "no_event": _("(no event)"),
+                "may_repeat": _("Already in the registry, maybe the same:"),
                 "kind": _("Kind"),
                 "originator": _("Said by"),
                 "originator_help": _("A registered source's name, alias or id."),
@@ -370,6 +389,9 @@ class DocumentProposalsMixin:
             {
                 "ok": True,
                 "proposer_version": VERSION,
+                "events": [
+                    e.as_dict() for e in selectors.document_events(document=document)
+                ],
                 "proposals": [_offer_json(o) for o in offers],
             }
         )

@@ -5,7 +5,7 @@ down or cited, and which claims a selection can be cited into."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -15,6 +15,7 @@ from registry.models import (
     Citation,
     Claim,
     Document,
+    Event,
     RejectedProposal,
     Source,
     SourceAlias,
@@ -23,6 +24,11 @@ from registry.proposer import VERSION, KnownSource, Proposal, figures_in, propos
 from registry.proposer.attribution import AliasIndex
 from registry.proposer.figures import _NUMBER_RE
 from registry.proposer.sources import known_sources
+from registry.selectors.suggestions import (
+    EventSuggestion,
+    possible_duplicates,
+    suggest_events,
+)
 
 # The proposer's generic date metric has no vocabulary term of its own: a
 # date a sentence gives for what it reports is when that happened.
@@ -45,6 +51,10 @@ class Offer:
     kind: str
     figures: list[dict]
     proposer_version: str
+    # The registry's context (registry/selectors/suggestions.py): the event
+    # suggested for the article (a public id, or "") and claims it may repeat.
+    event: str = ""
+    duplicates: list[dict] = field(default_factory=list)
 
 
 def _publisher(document: Document) -> KnownSource | None:
@@ -175,11 +185,49 @@ def document_offers(*, document: Document) -> list[Offer]:
     cited = set(
         Citation.objects.filter(document=document).values_list("start", "end")
     )
+    events = document_events(document=document)
+    event = Event.objects.filter(public_id=events[0].id).first() if events else None
+    offers = []
+    for proposal in _run_proposer(document):
+        if (proposal.start, proposal.end) in rejected or (
+            proposal.start,
+            proposal.end,
+        ) in cited:
+            continue
+        offer = _offer(proposal)
+        offer.event = event.public_id if event else ""
+        offer.duplicates = [
+            d.as_dict()
+            for d in possible_duplicates(
+                proposal.as_dict(), document_id=document.pk, event=event
+            )
+        ]
+        offers.append(offer)
+    return offers
+
+
+def document_events(*, document: Document) -> list[EventSuggestion]:
+    """The events the document may be about: those of the claims already
+    citing it first, then those whose place it names, nearest its date."""
+    cited = list(
+        Event.objects.filter(claims__citations__document=document)
+        .distinct()
+        .order_by("public_id")[:3]
+    )
+    named = suggest_events(document.text, document.published_on)
+    known = {e.public_id for e in cited}
     return [
-        _offer(p)
-        for p in _run_proposer(document)
-        if (p.start, p.end) not in rejected and (p.start, p.end) not in cited
-    ]
+        EventSuggestion(
+            id=e.public_id,
+            title=e.title,
+            place=e.place,
+            date_earliest=e.date_earliest.isoformat() if e.date_earliest else None,
+            date_latest=e.date_latest.isoformat() if e.date_latest else None,
+            days_away=None,
+            reason="claims already citing this document are about it",
+        )
+        for e in cited
+    ] + [s for s in named if s.id not in known]
 
 
 def selection_offer(*, document: Document, start: int, end: int) -> Offer:

@@ -21,6 +21,7 @@ from registry.models import (
     CitationRelay,
     Claim,
     Document,
+    Event,
     Figure,
     RejectedProposal,
     Source,
@@ -79,6 +80,7 @@ def claim_cite_document(
     quote: str,
     originator: Source,
     claim: Claim | None = None,
+    event: Event | None = None,
     statement: str = "",
     kind: str = "",
     figures: Iterable[dict[str, Any]] = (),
@@ -88,8 +90,8 @@ def claim_cite_document(
     """Cite ``document[start:end]`` (which must be ``quote``) as said by
     ``originator``, with ``figures``: into ``claim`` when given (it must be
     editable), else into a new draft claim with ``statement`` and ``kind``
-    created by ``actor`` (marked as proposed when ``proposer_version`` is
-    given). Returns the claim."""
+    created by ``actor`` about ``event`` (marked as proposed when
+    ``proposer_version`` is given). Returns the claim."""
     figures = [dict(f) for f in figures]
     for figure in figures:
         unknown = set(figure) - FIGURE_FIELDS
@@ -105,6 +107,7 @@ def claim_cite_document(
                 actor=actor,
                 statement=(statement or "").strip(),
                 kind=kind,
+                event=event,
                 proposer_version=proposer_version,
             )
         citation = Citation(

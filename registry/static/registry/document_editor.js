@@ -182,12 +182,27 @@
     }
     var statement = make("textarea", { name: "statement", rows: 2, value: offer.statement });
     var kind = select("kind", config.choices.kind, offer.kind, false);
-    form.appendChild(
-      make("div", { class: "new-claim-fields" }, [
-        make("p", {}, [labelled(words.statement, statement)]),
-        make("p", {}, [labelled(words.kind, kind)]),
-      ])
-    );
+    var newClaimFields = make("div", { class: "new-claim-fields" }, [
+      make("p", {}, [labelled(words.statement, statement)]),
+      make("p", {}, [labelled(words.kind, kind)]),
+    ]);
+    if (config.events.length) {
+      // The events the registry suggests for this document, the first preset.
+      var event = select(
+        "event",
+        config.events.map(function (e) {
+          var dates = e.date_earliest ? " (" + e.date_earliest + (e.date_latest && e.date_latest !== e.date_earliest ? " \u2013 " + e.date_latest : "") + ")" : "";
+          return [e.id, e.title + " \u2014 " + e.place + dates];
+        }),
+        offer.event || config.events[0].id,
+        false
+      );
+      event.insertBefore(make("option", { value: "", text: words.no_event }), event.firstChild);
+      event.value = offer.event || config.events[0].id;
+      event.title = config.events[0].reason;
+      newClaimFields.appendChild(make("p", {}, [labelled(words.event, event)]));
+    }
+    form.appendChild(newClaimFields);
     var listId = "originator-" + idCounter;
     var originator = make("input", {
       type: "text",
@@ -245,6 +260,7 @@
       originator: named,
       relays: offer.relays,
       claim: claim ? claim.value : "",
+      event: form.querySelector("[name=event]") ? form.querySelector("[name=event]").value : "",
       statement: form.querySelector("[name=statement]").value,
       kind: form.querySelector("[name=kind]").value,
       figures: figures,
@@ -431,6 +447,24 @@
     var reject = make("button", { type: "button", class: "button reject", text: words.reject });
     card.appendChild(make("p", {}, [labelled(words.take, take), " ", reject]));
     card.appendChild(quote);
+    if (offer.duplicates && offer.duplicates.length) {
+      // Claims this one may repeat, or join as a conflict: seen before saving.
+      card.appendChild(
+        make("div", { class: "duplicates" }, [
+          make("p", { text: words.may_repeat }),
+          make(
+            "ul",
+            {},
+            offer.duplicates.map(function (d) {
+              return make("li", {}, [
+                make("a", { href: config.endpoints.claims + "?q=" + encodeURIComponent(d.id), target: "_blank", text: d.id }),
+                " (" + d.state + "): " + d.reason,
+              ]);
+            })
+          ),
+        ])
+      );
+    }
     var form = draftForm(offer, false, []);
     card.appendChild(form);
     card.form = form;
