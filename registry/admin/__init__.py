@@ -33,6 +33,7 @@ from registry.models import (
     ReviewQueue,
     Source,
     SourceAlias,
+    SuggestionChange,
 )
 from registry.selectors import review
 from registry.services import records
@@ -156,13 +157,43 @@ class ConflictFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SuggestionChangedFilter(admin.SimpleListFilter):
+    """Published claims whose suggested confidence moved since a reviewer
+    decided, and nobody has reviewed that yet."""
+
+    title = "suggested confidence"
+    parameter_name = "suggestion"
+
+    def lookups(self, request, model_admin):
+        return (("changed", "Changed since decided, to review"),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "changed":
+            return queryset.filter(
+                Exists(
+                    SuggestionChange.objects.filter(
+                        claim=OuterRef("pk"), reviewed_at__isnull=True
+                    )
+                )
+            )
+        return queryset
+
+
 # ------------------------------------------------------------------- inlines
 
 
 class CitationForm(forms.ModelForm):
     class Meta:
         model = Citation
-        fields = ["document", "originator", "quote", "start", "end", "stance"]
+        fields = [
+            "document",
+            "originator",
+            "attributed_to",
+            "quote",
+            "start",
+            "end",
+            "stance",
+        ]
         widgets = {"quote": forms.Textarea(attrs={"rows": 2, "cols": 80})}
 
     derived_from_refs = forms.CharField(
@@ -248,6 +279,7 @@ class CitationInline(_ClaimPartInline):
     readonly_fields = ["relay_chain_display"]
     fields = [
         ("document", "originator", "stance"),
+        "attributed_to",
         "quote",
         ("start", "end"),
         "relay_chain_display",
@@ -320,7 +352,12 @@ class _ClaimListMixin:
     @admin.display(description="originators")
     def originators(self, obj):
         names = sorted(
-            {c.originator.short_name or c.originator.name for c in obj.citations.all()}
+            {
+                (c.originator.short_name or c.originator.name)
+                if c.originator_id
+                else c.originator_label
+                for c in obj.citations.all()
+            }
         )
         return ", ".join(names) or "-"
 
@@ -348,6 +385,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         "state",
         "confidence",
         ConflictFilter,
+        SuggestionChangedFilter,
         SourceFilter,
         EventFilter,
         DocumentFilter,
@@ -358,6 +396,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         "citations__quote",
         "citations__originator__name",
         "citations__originator__aliases__alias",
+        "citations__attributed_to",
     ]
     autocomplete_fields = ["event", "corrects"]
     inlines = [CitationInline, FigureInline]
@@ -761,13 +800,20 @@ class SourceAliasInline(admin.TabularInline):
 @admin.register(Source)
 class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["name", "short_name", "kind", "reliability", "based_in"]
-    list_filter = ["kind", "reliability"]
-    search_fields = ["name", "short_name", "aliases__alias", "public_id"]
+    list_filter = ["kind", "reliability", "platform"]
+    search_fields = ["name", "short_name", "aliases__alias", "public_id", "handle"]
     autocomplete_fields = ["parent"]
     inlines = [SourceAliasInline]
     readonly_fields = ["public_id", "claims_by_state"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "based_in", "parent"]}),
+        (
+            "Social-media account",
+            {
+                "fields": [("platform", "handle")],
+                "description": "Only for a source of kind social-media account.",
+            },
+        ),
         ("Reliability", {"fields": ["reliability", "reliability_rationale"]}),
         (None, {"fields": ["homepage", "public_id", "claims_by_state"]}),
     ]
@@ -883,3 +929,4 @@ admin.site.index_template = "admin/registry/index.html"
 
 # Conflict admin lives in its own module; importing it registers it.
 from registry.admin import conflicts as admin_conflicts  # noqa: E402, F401
+from registry.admin import suggestions as admin_suggestions  # noqa: E402, F401
