@@ -13,7 +13,56 @@ class SourceKind(models.TextChoices):
     OFFICIAL = "official", _("Official")
     ARMED_GROUP = "armed_group", _("Armed group")
     PUBLISHER = "publisher", _("Publishing outlet (unattributed statements)")
+    SOCIAL_MEDIA = "social_media", _("Social-media account")
     OTHER = "other", _("Other")
+
+
+class SocialPlatform(models.TextChoices):
+    """Where a social-media account lives; its handle follows the platform's
+    own rules (``HANDLE_RULES``)."""
+
+    X = "x", "X (formerly Twitter)"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    TELEGRAM = "telegram", "Telegram"
+    YOUTUBE = "youtube", "YouTube"
+    TIKTOK = "tiktok", "TikTok"
+
+
+# platform -> (pattern of a handle, stored without its "@"; what it allows;
+# the profile address with {handle}). The database checks the same patterns.
+HANDLE_RULES = {
+    SocialPlatform.X: (
+        r"^[A-Za-z0-9_]{1,15}$",
+        "1-15 letters, digits or underscores",
+        "https://x.com/{handle}",
+    ),
+    SocialPlatform.FACEBOOK: (
+        r"^[A-Za-z0-9.]{5,50}$",
+        "5-50 letters, digits or dots",
+        "https://www.facebook.com/{handle}",
+    ),
+    SocialPlatform.INSTAGRAM: (
+        r"^[A-Za-z0-9._]{1,30}$",
+        "1-30 letters, digits, dots or underscores",
+        "https://www.instagram.com/{handle}",
+    ),
+    SocialPlatform.TELEGRAM: (
+        r"^[A-Za-z][A-Za-z0-9_]{4,31}$",
+        "5-32 letters, digits or underscores, starting with a letter",
+        "https://t.me/{handle}",
+    ),
+    SocialPlatform.YOUTUBE: (
+        r"^[A-Za-z0-9._-]{3,30}$",
+        "3-30 letters, digits, dots, hyphens or underscores",
+        "https://www.youtube.com/@{handle}",
+    ),
+    SocialPlatform.TIKTOK: (
+        r"^[A-Za-z0-9._]{2,24}$",
+        "2-24 letters, digits, dots or underscores",
+        "https://www.tiktok.com/@{handle}",
+    ),
+}
 
 
 class Reliability(models.TextChoices):

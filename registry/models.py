@@ -7,19 +7,23 @@ step with the stored values (content hashes, figure intervals).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
+import re
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from registry.choices import (
+    HANDLE_RULES,
     ClaimKind,
     ClaimState,
     Confidence,
@@ -31,6 +35,7 @@ from registry.choices import (
     PlacePrecision,
     Qualifier,
     Reliability,
+    SocialPlatform,
     SourceKind,
     Stance,
 )
@@ -91,6 +96,18 @@ class Source(PublicIdModel):
     )
     reliability_rationale = models.TextField(blank=True)
     homepage = models.URLField(blank=True)
+    platform = models.CharField(
+        max_length=20,
+        choices=SocialPlatform.choices,
+        blank=True,
+        help_text="For a social-media account: where it lives.",
+    )
+    handle = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="For a social-media account: its handle on that platform, "
+        "without the @ (an @ is removed).",
+    )
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
@@ -112,12 +129,61 @@ class Source(PublicIdModel):
                 name="source_not_own_parent",
                 violation_error_message=_("A source cannot be its own parent."),
             ),
+            # A social-media account has a platform and a handle that follows
+            # the platform's rules; no other kind of source has either.
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.or_,
+                    (
+                        Q(kind=SourceKind.SOCIAL_MEDIA, platform=p, handle__regex=rule[0])
+                        for p, rule in HANDLE_RULES.items()
+                    ),
+                )
+                | (~Q(kind=SourceKind.SOCIAL_MEDIA) & Q(platform="", handle="")),
+                name="source_social_media_account_valid",
+            ),
+            models.UniqueConstraint(
+                Lower("handle"),
+                "platform",
+                condition=~Q(platform=""),
+                name="source_account_unique",
+                violation_error_message="Another source is this account.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
+    @property
+    def profile_url(self) -> str:
+        """The social-media account's address; empty for other sources."""
+        rule = HANDLE_RULES.get(self.platform)
+        return rule[2].format(handle=self.handle) if rule and self.handle else ""
+
+    def clean_account(self) -> None:
+        """Normalise and check a social-media account's platform and handle."""
+        self.handle = self.handle.strip().removeprefix("@")
+        if self.kind != SourceKind.SOCIAL_MEDIA:
+            if self.platform or self.handle:
+                raise ValidationError(
+                    {"kind": "Only a social-media account has a platform and handle."}
+                )
+            return
+        rule = HANDLE_RULES.get(self.platform)
+        if rule is None:
+            raise ValidationError(
+                {"platform": "A social-media account needs its platform."}
+            )
+        if not re.fullmatch(rule[0].strip("^$"), self.handle):
+            raise ValidationError(
+                {
+                    "handle": f"{self.handle!r} is not a "
+                    f"{SocialPlatform(self.platform).label} handle ({rule[1]})."
+                }
+            )
+
     def clean(self):
+        self.clean_account()
         ancestor = self.parent
         while ancestor is not None:
             if ancestor.pk == self.pk and self.pk is not None:
@@ -352,6 +418,14 @@ class Claim(PublicIdModel):
         help_text="The published claim this one corrects; it supersedes it once approved.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    suggested_confidence = models.PositiveSmallIntegerField(
+        choices=Confidence.choices,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The registry's suggested level when a reviewer last decided "
+        "(approval, or a reviewed suggestion change); internal, never public.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -457,9 +531,20 @@ class Citation(models.Model):
     )
     originator = models.ForeignKey(
         Source,
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="originated_citations",
-        help_text="Who first made the statement.",
+        help_text="Who first made the statement, when the document names them. "
+        "Empty for an unnamed originator: describe them in 'attributed to'.",
+    )
+    attributed_to = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="An unnamed originator as the document describes them ('a "
+        "military source', 'local activists'), for this citation only; the "
+        "source it came through ('via') is the first relay. Empty when the "
+        "originator is a named source.",
     )
     quote = models.TextField(
         help_text="Verbatim, as it appears in the document's text."
@@ -504,10 +589,38 @@ class Citation(models.Model):
             models.CheckConstraint(
                 condition=Q(stance__in=Stance.values), name="citation_stance_valid"
             ),
+            # A named source or a description of an unnamed one, never both:
+            # an unnamed originator is never stored as a made-up source.
+            models.CheckConstraint(
+                condition=Q(originator__isnull=False, attributed_to="")
+                | (Q(originator__isnull=True) & ~Q(attributed_to="")),
+                name="citation_originator_named_or_described",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.originator}: \u201c{self.quote[:60]}\u201d"
+        return f"{self.originator_label}: \u201c{self.quote[:60]}\u201d"
+
+    @property
+    def originator_label(self) -> str:
+        """The originator's name, or an unnamed one's description."""
+        if self.originator_id is None:
+            return f"{self.attributed_to} (unnamed)"
+        return str(self.originator)
+
+    @property
+    def originator_key(self):
+        """Who originated it, for counting: a source's pk, or this citation's
+        own unnamed originator (two "military sources" are not known to be
+        one)."""
+        if self.originator_id is None:
+            return ("unnamed", self.pk)
+        return self.originator_id
+
+    @property
+    def reliability(self) -> str:
+        """The originator's grade; an unnamed one cannot be judged (F)."""
+        return self.originator.reliability if self.originator_id else "F"
 
     @property
     def relay_chain(self) -> list[Source]:
@@ -534,6 +647,21 @@ class Citation(models.Model):
         )
 
     def clean(self):
+        self.attributed_to = " ".join(self.attributed_to.split())
+        if self.originator_id is None and not self.attributed_to:
+            raise ValidationError(
+                {
+                    "originator": "Name the source who first said it, or describe "
+                    "an unnamed one in 'attributed to'."
+                }
+            )
+        if self.originator_id is not None and self.attributed_to:
+            raise ValidationError(
+                {
+                    "attributed_to": "Only for an unnamed originator: leave it "
+                    "empty when the originator is a named source."
+                }
+            )
         if (
             self.document_id is not None
             and self.start is not None
@@ -833,6 +961,61 @@ class Figure(models.Model):
                 "metric",
             }
         super().save(*args, **kwargs)
+
+
+class SuggestionChange(models.Model):
+    """A published claim whose suggested confidence moved after a reviewer
+    decided (a conflict settled, a figure revised, a corroborating claim
+    published or withdrawn). The stored confidence never changes by itself:
+    a reviewer reads the change, and either keeps the level (marks it
+    reviewed) or publishes a correction. At most one open change per claim."""
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="suggestion_changes"
+    )
+    from_level = models.PositiveSmallIntegerField(choices=Confidence.choices)
+    to_level = models.PositiveSmallIntegerField(choices=Confidence.choices)
+    reasons = models.JSONField(default=list, blank=True)
+    cause = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="Internal; never public.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_level=F("to_level")),
+                name="suggestion_change_changes",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_level__in=Confidence.values)
+                & Q(to_level__in=Confidence.values),
+                name="suggestion_change_levels_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(reviewed_at__isnull=True),
+                name="suggestion_change_one_open_per_claim",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(reviewed_at__isnull=True),
+                name="suggestion_change_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: suggestion {self.from_level} -> {self.to_level}"
 
 
 class ClaimTransition(models.Model):

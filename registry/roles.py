@@ -36,6 +36,7 @@ REVIEWER_PERMISSIONS = sorted(
         "view_reviewqueue",
         "change_conflict",
         "settle_conflict",
+        "view_suggestionchange",
     ]
 )
 ROLES = {EDITOR: EDITOR_PERMISSIONS, REVIEWER: REVIEWER_PERMISSIONS}

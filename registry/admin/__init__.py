@@ -14,7 +14,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -44,6 +44,7 @@ from registry.models import (
     ReviewQueue,
     Source,
     SourceAlias,
+    SuggestionChange,
 )
 from registry.selectors import review, search
 from registry.services import records
@@ -192,6 +193,28 @@ class ConflictFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SuggestionChangedFilter(admin.SimpleListFilter):
+    """Published claims whose suggested confidence moved since a reviewer
+    decided, and nobody has reviewed that yet."""
+
+    title = "suggested confidence"
+    parameter_name = "suggestion"
+
+    def lookups(self, request, model_admin):
+        return (("changed", "Changed since decided, to review"),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "changed":
+            return queryset.filter(
+                Exists(
+                    SuggestionChange.objects.filter(
+                        claim=OuterRef("pk"), reviewed_at__isnull=True
+                    )
+                )
+            )
+        return queryset
+
+
 # ------------------------------------------------------------------- inlines
 
 
@@ -218,6 +241,7 @@ class CitationInline(_ClaimPartInline):
     readonly_fields = ["relay_chain_display"]
     fields = [
         ("document", "originator", "stance"),
+        "attributed_to",
         "quote",
         ("start", "end"),
         "relays_text",
@@ -310,7 +334,12 @@ class _ClaimListMixin(_LargeListMixin):
     @admin.display(description="originators")
     def originators(self, obj):
         names = sorted(
-            {c.originator.short_name or c.originator.name for c in obj.citations.all()}
+            {
+                (c.originator.short_name or c.originator.name)
+                if c.originator_id
+                else c.originator_label
+                for c in obj.citations.all()
+            }
         )
         return ", ".join(names) or "-"
 
@@ -347,6 +376,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         "state",
         "confidence",
         ConflictFilter,
+        SuggestionChangedFilter,
         SourceFilter,
         EventFilter,
         DocumentFilter,
@@ -892,15 +922,22 @@ class SourceAliasInline(admin.TabularInline):
 @admin.register(Source)
 class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["name", "short_name", "kind", "reliability", "based_in"]
-    list_filter = ["kind", "reliability"]
+    list_filter = ["kind", "reliability", "platform"]
     sortable_by = ["name"]
     search_fields = ["aliases__alias"]
-    search_help_text = "Part of a name, short name or alias, or a source's id."
+    search_help_text = "Part of a name, short name or alias, a handle, or a source's id."
     autocomplete_fields = ["parent"]
     inlines = [SourceAliasInline]
     readonly_fields = ["public_id", "claims_by_state"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "based_in", "parent"]}),
+        (
+            "Social-media account",
+            {
+                "fields": [("platform", "handle")],
+                "description": "Only for a source of kind social-media account.",
+            },
+        ),
         ("Reliability", {"fields": ["reliability", "reliability_rationale"]}),
         (None, {"fields": ["homepage", "public_id", "claims_by_state"]}),
     ]
@@ -911,7 +948,11 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
         if not term:
             return queryset, False
         named = SourceAlias.objects.filter(alias__icontains=term).values("source_id")
-        return queryset.filter(Q(public_id=term) | Q(pk__in=named)), False
+        # A social-media account by its handle, with or without the "@".
+        handle = term.removeprefix("@")
+        return queryset.filter(
+            Q(public_id=term) | Q(pk__in=named) | Q(handle__iexact=handle)
+        ), False
 
     def save_model(self, request, obj, form, change):
         records.source_save(source=obj, actor=request.user)
@@ -1099,3 +1140,4 @@ admin.site.index_title = gettext_lazy("Reviewers' desk")
 
 # Conflict admin lives in its own module; importing it registers it.
 from registry.admin import conflicts as admin_conflicts  # noqa: E402, F401
+from registry.admin import suggestions as admin_suggestions  # noqa: E402, F401

@@ -295,7 +295,18 @@ def claim_conflict_summary(claim: Claim, *, with_suggestion: bool = True) -> Saf
         for c in found
     ]
     suggestion = claim_suggested_confidence(claim) if with_suggestion else None
+    changed = claim.suggestion_changes.filter(reviewed_at__isnull=True).first()
     return render_to_string(
         "registry/conflict_claim_summary.html",
-        {"claim": claim, "suggestion": suggestion, "conflicts": items},
+        {
+            "claim": claim,
+            "suggestion": suggestion,
+            "conflicts": items,
+            "changed": changed,
+            "changed_url": reverse(
+                "admin:registry_suggestionchange_change", args=[changed.pk]
+            )
+            if changed
+            else "",
+        },
     )

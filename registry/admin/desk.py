@@ -216,7 +216,15 @@ class CitationForm(forms.ModelForm):
 
     class Meta:
         model = Citation
-        fields = ["document", "originator", "quote", "start", "end", "stance"]
+        fields = [
+            "document",
+            "originator",
+            "attributed_to",
+            "quote",
+            "start",
+            "end",
+            "stance",
+        ]
         widgets = {
             "quote": forms.Textarea(
                 attrs={"rows": 2, "cols": 80, "class": "quote-entry"}

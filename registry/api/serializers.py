@@ -22,6 +22,7 @@ from registry.choices import (
     PlacePrecision,
     Qualifier,
     Reliability,
+    SocialPlatform,
     SourceKind,
     Stance,
 )
@@ -86,13 +87,24 @@ class DocumentRefSerializer(serializers.Serializer):
 class DerivedFromSerializer(serializers.Serializer):
     claim = serializers.CharField(help_text="The basis citation's claim.")
     claim_url = serializers.URLField()
-    originator = SourceRefSerializer()
+    originator = SourceRefSerializer(allow_null=True)
+    attributed_to = serializers.CharField()
     document = serializers.CharField(help_text="The basis citation's document.")
     quote = serializers.CharField()
 
 
 class CitationSerializer(serializers.Serializer):
-    originator = SourceRefSerializer(help_text="Who first made the statement.")
+    originator = SourceRefSerializer(
+        allow_null=True,
+        help_text="Who first made the statement; null when the document does "
+        "not name them (see attributed_to).",
+    )
+    attributed_to = serializers.CharField(
+        help_text="An unnamed originator as the document describes them ('a "
+        "military source', 'local activists'), scoped to this citation; the "
+        "first relay is the source it came through. Empty when the originator "
+        "is named."
+    )
     relay_chain = SourceRefSerializer(
         many=True,
         help_text="Through whom the statement reached the document, nearest "
@@ -139,6 +151,10 @@ class OtherFigureSerializer(serializers.Serializer):
     stated = serializers.CharField(help_text="The figure as the source worded it.")
     interval = IntervalSerializer(allow_null=True)
     sources = SourceRefSerializer(many=True, help_text="Originators of that claim.")
+    unnamed_sources = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Its unnamed originators, as the documents describe them.",
+    )
 
 
 class FigureMentionSerializer(serializers.Serializer):
@@ -319,6 +335,16 @@ class SourceSerializer(_Output):
     reliability_label = serializers.CharField()
     reliability_rationale = serializers.CharField()
     homepage = serializers.CharField()
+    platform = serializers.ChoiceField(
+        choices=[("", "not a social-media account"), *SocialPlatform.choices],
+        help_text="For a social-media account (kind social_media): its platform.",
+    )
+    handle = serializers.CharField(
+        help_text="For a social-media account: its handle, without the @."
+    )
+    profile_url = serializers.CharField(
+        help_text="For a social-media account: its address on the platform."
+    )
     published_claim_count = serializers.IntegerField(
         help_text="Published claims it originated."
     )

@@ -99,10 +99,12 @@ def revisions(figures: Sequence, originators: dict) -> dict:
 
 def originators_of(figures: Iterable) -> dict:
     """Each figure's asserting originators, from its claim's citations
-    (prefetched): figures that share one are that originator's timeline."""
+    (prefetched): figures that share one are that originator's timeline. An
+    unnamed originator ("a military source") is its citation's own, so it
+    never forms a timeline with another citation's."""
     return {
         f.pk: frozenset(
-            c.originator_id for c in f.claim.citations.all() if c.stance == "asserts"
+            c.originator_key for c in f.claim.citations.all() if c.stance == "asserts"
         )
         for f in figures
     }

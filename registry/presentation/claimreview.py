@@ -203,7 +203,8 @@ def claim_review(claim: Claim, *, permalink: str, with_context: bool = True) -> 
     citations = list(claim.citations.all())
     authors, seen = [], set()
     for citation in citations:
-        if citation.originator_id not in seen:
+        # An unnamed originator ("a military source") is no schema.org agent.
+        if citation.originator_id is not None and citation.originator_id not in seen:
             seen.add(citation.originator_id)
             authors.append(_agent(citation.originator))
     item: dict[str, Any] = {"@type": "Claim", "text": claim.statement}

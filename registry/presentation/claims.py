@@ -128,6 +128,19 @@ def document_ref(document: Document) -> dict[str, Any]:
     }
 
 
+def originator_ref(citation: Citation) -> dict[str, Any] | None:
+    """The named originator, or None for an unnamed one (``attributed_to``)."""
+    return source_ref(citation.originator) if citation.originator_id else None
+
+
+def originator_name(citation: dict) -> str:
+    """A public citation's originator as a reader names it: the source's
+    name, or an unnamed one's description."""
+    if citation["originator"] is not None:
+        return citation["originator"]["name"]
+    return f"{citation['attributed_to']} (unnamed)"
+
+
 def derived_from_data(citation: Citation, urls: Urls) -> list[dict[str, Any]]:
     """The published citations this citation's figure is derived from (pass
     ``derivation_links`` prefetched with ``basis__claim``, ``basis__originator``
@@ -142,7 +155,8 @@ def derived_from_data(citation: Citation, urls: Urls) -> list[dict[str, Any]]:
             {
                 "claim": basis.claim.public_id,
                 "claim_url": urls.api(basis.claim.public_id),
-                "originator": source_ref(basis.originator),
+                "originator": originator_ref(basis),
+                "attributed_to": basis.attributed_to,
                 "document": basis.document.public_id,
                 "quote": basis.quote,
             }
@@ -153,7 +167,8 @@ def derived_from_data(citation: Citation, urls: Urls) -> list[dict[str, Any]]:
 def citation_data(citation: Citation, urls: Urls | None = None) -> dict[str, Any]:
     links = citation.derivation_links.all()
     return {
-        "originator": source_ref(citation.originator),
+        "originator": originator_ref(citation),
+        "attributed_to": citation.attributed_to,
         "relay_chain": [source_ref(link.source) for link in citation.relay_links.all()],
         "document": document_ref(citation.document),
         "quote": citation.quote,
@@ -186,9 +201,12 @@ def interval_data(kind: str, interval: intervals.Interval | None) -> dict | None
 
 def other_figure_data(figure: Figure, urls: Urls) -> dict[str, Any]:
     claim = figure.claim
-    originators, seen = [], set()
+    originators, seen, unnamed = [], set(), []
     for citation in claim.citations.all():
-        if citation.originator_id not in seen:
+        if citation.originator_id is None:
+            if citation.attributed_to not in unnamed:
+                unnamed.append(citation.attributed_to)
+        elif citation.originator_id not in seen:
             seen.add(citation.originator_id)
             originators.append(source_ref(citation.originator))
     return {
@@ -199,6 +217,7 @@ def other_figure_data(figure: Figure, urls: Urls) -> dict[str, Any]:
         "stated": figure.stated,
         "interval": interval_data(figure.kind, figure.interval),
         "sources": originators,
+        "unnamed_sources": unnamed,
     }
 
 
@@ -340,6 +359,9 @@ def source_data(source: Source) -> dict[str, Any]:
         )[-1],
         "reliability_rationale": source.reliability_rationale,
         "homepage": source.homepage,
+        "platform": source.platform,
+        "handle": source.handle,
+        "profile_url": source.profile_url,
         "published_claim_count": source.published_claim_count,
         "relayed_claim_count": source.relayed_claim_count,
     }

@@ -40,6 +40,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from registry.choices import DatePrecision, PlacePrecision, Stance
+from registry.presentation.claims import originator_name
 from registry.selectors import public
 
 CHUNK_SIZE = 2000
@@ -96,7 +97,9 @@ CLAIM_FIELDS = _fields(
     ("event_title", "string", "The event's title."),
     ("event_date_earliest", "date", "Earliest date the event may have happened."),
     ("event_date_latest", "date", "Latest date the event may have happened."),
-    ("originators", "string", "Who first made the statement" + LIST_NOTE + "."),
+    ("originators", "string", "Who first made the statement" + LIST_NOTE
+     + "; an unnamed originator as the document describes them, marked "
+     "'(unnamed)'."),
     ("relay_chains", "string", "Through whom it reached the document, "
      '" > "-separated' + LIST_NOTE + "."),
     ("document_titles", "string", "Titles of the documents" + LIST_NOTE + "."),
@@ -115,7 +118,7 @@ CLAIM_FIELDS = _fields(
     ("updated_at", "datetime", "When its public document last changed (UTC)."),
     ("citation_count", "integer", "Number of citations."),
     ("originator_count", "integer", "Number of distinct originators (a relay "
-     "is not an originator)."),
+     "is not an originator; each distinct unnamed description counts once)."),
     ("figure_count", "integer", "Number of figures."),
     ("has_conflict", "boolean", "true when a figure disagrees with another "
      "published claim's figure about the same quantity."),
@@ -292,7 +295,7 @@ def _as_stated(figure: dict) -> str:
 
 def _grade(citations: list[dict]) -> str:
     grades = [
-        c["originator"]["reliability"]
+        c["originator"]["reliability"] if c["originator"] else "F"
         for c in citations
         if c["stance"] == Stance.ASSERTS
     ]
@@ -330,7 +333,7 @@ def claim_record(doc: dict) -> dict:
         "event_title": event.get("title"),
         "event_date_earliest": event.get("date_earliest"),
         "event_date_latest": event.get("date_latest"),
-        "originators": _join(c["originator"]["name"] for c in citations),
+        "originators": _join(originator_name(c) for c in citations),
         "relay_chains": _join(
             " > ".join(s["name"] for s in c["relay_chain"]) for c in citations
         ),
@@ -352,7 +355,10 @@ def claim_record(doc: dict) -> dict:
         "published_at": doc["published_at"],
         "updated_at": doc.get("updated_at"),
         "citation_count": len(citations),
-        "originator_count": len(_unique(c["originator"] for c in citations)),
+        "originator_count": len(
+            _unique(c["originator"] for c in citations if c["originator"])
+        )
+        + len({c["attributed_to"] for c in citations if c["originator"] is None}),
         "figure_count": len(figures),
         "has_conflict": doc["has_conflict"],
         **_event_columns(doc["event"]),
@@ -363,7 +369,10 @@ def claim_record(doc: dict) -> dict:
 def figure_records(doc: dict) -> Iterator[dict]:
     """One claim document's figures as ``FIGURE_FIELDS`` rows (typed values)."""
     citations = doc["citations"]
-    originators = _unique(c["originator"] for c in citations)
+    originators = _unique(c["originator"] for c in citations if c["originator"])
+    unnamed = list(
+        dict.fromkeys(originator_name(c) for c in citations if c["originator"] is None)
+    )
     relays = _unique(s for c in citations for s in c["relay_chain"])
     documents = _unique(c["document"] for c in citations)
     event = doc["event"] or {}
@@ -373,7 +382,7 @@ def figure_records(doc: dict) -> Iterator[dict]:
         "claim_state": doc["state"],
         "claim_kind": doc["kind"],
         "statement": doc["statement"],
-        "source_original": _join(s["name"] for s in originators),
+        "source_original": _join([*(s["name"] for s in originators), *unnamed]),
         "originator_ids": _join(s["id"] for s in originators),
         "source_relays": _join(s["name"] for s in relays),
         "document_ids": _join(d["id"] for d in documents),

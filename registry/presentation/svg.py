@@ -35,7 +35,9 @@ def figure_sources(figure: Figure) -> str:
         if citation.stance != "asserts":
             continue
         source = citation.originator
-        name = source.short_name or source.name
+        name = (source.short_name or source.name) if source else (
+            citation.originator_label
+        )
         if name not in names:
             names.append(name)
     return ", ".join(names) or "no source"

@@ -48,7 +48,11 @@ def claims_for_review_list(queryset: QuerySet[Claim] | None = None) -> QuerySet[
         Prefetch(
             "citations",
             queryset=Citation.objects.select_related("originator").only(
-                "pk", "claim_id", "originator__name", "originator__short_name"
+                "pk",
+                "claim_id",
+                "attributed_to",
+                "originator__name",
+                "originator__short_name",
             ),
         ),
         Prefetch(

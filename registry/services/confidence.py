@@ -69,6 +69,28 @@ DERIVED_NOTE = "derived evidence counts as the originators it is derived from"
 
 
 @dataclass(frozen=True)
+class UnnamedOriginator:
+    """An originator the document does not name ("a military source"),
+    scoped to its citation: counted as one originator that cannot be judged
+    (F), never merged with another citation's unnamed one."""
+
+    pk: tuple
+    name: str
+    reliability: str = "F"
+    parent_id: None = None
+    short_name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.name} (unnamed)"
+
+
+def originator_of(citation: Citation) -> Source | UnnamedOriginator:
+    if citation.originator_id is None:
+        return UnnamedOriginator(citation.originator_key, citation.attributed_to)
+    return citation.originator
+
+
+@dataclass(frozen=True)
 class Suggestion:
     level: int
     reasons: list[str] = field(default_factory=list)
@@ -194,22 +216,29 @@ def _grouped_originators(
     citations = list(claim.citations.select_related("originator"))
     citations += corroborating_citations(claim)
     found = evidence(citations)
-    pairs = [(citation.stance, basis.originator) for citation, basis in found]
+    pairs = [(citation.stance, originator_of(basis)) for citation, basis in found]
     if notes is not None:
         derived: dict[str, set[str]] = {}
         for citation, basis in found:
             if citation is not basis:
-                derived.setdefault(str(citation.originator), set()).add(
-                    str(basis.originator)
+                derived.setdefault(citation.originator_label, set()).add(
+                    basis.originator_label
                 )
         notes.extend(
             f"{DERIVED_NOTE}: {name} counts as {', '.join(sorted(bases))}"
             for name, bases in sorted(derived.items())
         )
     sources = list({s.pk: s for _, s in pairs}.values())
-    parents = _parents_of(sources) if sources else {}
+    named = [s for s in sources if isinstance(s, Source)]
+    parents = _parents_of(named) if named else {}
     grouped: dict[str, dict[int, Source]] = {Stance.ASSERTS: {}, Stance.DISPUTES: {}}
-    for stance, source in sorted(pairs, key=lambda p: (p[1].reliability, p[1].pk)):
+    def order(pair):
+        source = pair[1]
+        if isinstance(source, UnnamedOriginator):
+            return (source.reliability, 1, source.pk[1])
+        return (source.reliability, 0, source.pk)
+
+    for stance, source in sorted(pairs, key=order):
         root = _root(source, parents)
         grouped.setdefault(stance, {}).setdefault(root, source)
     return grouped
@@ -219,8 +248,9 @@ def _ordered(sources) -> list[Source]:
     return sorted(sources, key=lambda s: (s.reliability, s.name))
 
 
-def independent_originators(claim: Claim) -> list[Source]:
-    """One source per independent originator of the claim, best grade first.
+def independent_originators(claim: Claim) -> list[Source | UnnamedOriginator]:
+    """One source per independent originator of the claim, best grade first;
+    an unnamed originator counts as its own, graded F.
 
     Relays never count; originators in one organisation count once, as the
     best-graded of them.
@@ -290,9 +320,13 @@ def claim_suggested_confidence(claim: Claim) -> Suggestion:
     return Suggestion(level, reasons)
 
 
-def confidence_requires_rationale(claim: Claim, chosen_level: int) -> bool:
-    """A reviewer who departs from the suggestion must say why."""
-    return int(chosen_level) != claim_suggested_confidence(claim).level
+def confidence_requires_rationale(
+    claim: Claim, chosen_level: int, *, suggestion: Suggestion | None = None
+) -> bool:
+    """A reviewer who departs from the suggestion must say why (pass the
+    claim's ``suggestion`` when already computed)."""
+    suggestion = suggestion or claim_suggested_confidence(claim)
+    return int(chosen_level) != suggestion.level
 
 
 def confidence_rule_table() -> str:

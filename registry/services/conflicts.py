@@ -347,6 +347,12 @@ def _resolve(
             figures=locked.figures.all(),
         )
         projection_refresh(quantity_keys={locked.quantity_key})
+        from registry.services.suggestions import suggestions_check
+
+        suggestions_check(
+            quantity_keys={locked.quantity_key},
+            cause=f"conflict {action} ({locked.metric} {locked.subject})",
+        )
     return locked
 
 
@@ -391,7 +397,7 @@ RANGE_RULES = rules.RANGE_RULES
 def figure_grade(figure: Figure) -> str:
     """The best reliability grade among the figure's asserting originators."""
     grades = [
-        c.originator.reliability
+        c.reliability
         for c in figure.claim.citations.all()
         if c.stance == "asserts"
     ]

@@ -142,7 +142,7 @@ def _latest_decisions(keys: list[str]) -> dict[str, ConflictDecision]:
 
 def _grade(figure: Figure) -> str:
     grades = [
-        c.originator.reliability
+        c.reliability
         for c in figure.claim.citations.all()
         if c.stance == Stance.ASSERTS
     ]
@@ -517,7 +517,8 @@ class ClaimRow:
 def _facets(claim: Claim) -> set[tuple[str, str]]:
     facets = set()
     for citation in claim.citations.all():
-        facets.add((PublicFacet.ORIGINATOR, str(citation.originator_id)))
+        if citation.originator_id is not None:
+            facets.add((PublicFacet.ORIGINATOR, str(citation.originator_id)))
         for link in citation.relay_links.all():
             facets.add((PublicFacet.RELAY, str(link.source_id)))
         document = citation.document

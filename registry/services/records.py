@@ -24,7 +24,7 @@ REVIEW_PERMISSION = "registry.review_claim"
 
 # The fields each record's published claims rest on (attribute names).
 PROVENANCE_FIELDS = {
-    Source: ("reliability", "kind", "parent_id"),
+    Source: ("reliability", "kind", "parent_id", "platform", "handle"),
     Document: (
         "kind",
         "publisher_id",

@@ -548,6 +548,8 @@ class _Importer:
             reliability=record.get("reliability") or "F",
             reliability_rationale=record.get("reliability_rationale") or "",
             homepage=record.get("homepage") or "",
+            platform=record.get("platform") or "",
+            handle=record.get("handle") or "",
         )
         self._timestamps(source, record)
         self._save(source)
@@ -742,6 +744,7 @@ class _Importer:
         same = claim.citations.filter(
             document=citation.document,
             originator=citation.originator,
+            attributed_to=citation.attributed_to,
             start=citation.start,
             end=citation.end,
             quote=citation.quote,
@@ -808,12 +811,21 @@ class _Importer:
         if end is None:
             end = start + len(quote)
         originator = self.source(item.get("originator"))
-        if originator is None:
-            raise ValueError("a citation needs its originator")
+        attributed_to = " ".join((item.get("attributed_to") or "").split())
+        if originator is None and not attributed_to:
+            raise ValueError(
+                "a citation needs its originator, or attributed_to for an unnamed one"
+            )
+        if originator is not None and attributed_to:
+            raise ValueError(
+                "attributed_to describes an unnamed originator: give it or "
+                "originator, not both"
+            )
         citation = Citation(
             claim=claim,
             document=document,
             originator=originator,
+            attributed_to=attributed_to,
             quote=quote,
             start=start,
             end=end,
@@ -1178,6 +1190,8 @@ def _source_record(source: Source) -> dict:
         "reliability": source.reliability,
         "reliability_rationale": source.reliability_rationale,
         "homepage": source.homepage,
+        "platform": source.platform,
+        "handle": source.handle,
         "aliases": source.extra_aliases,
         "created_at": _iso(source.created_at),
         "updated_at": _iso(source.updated_at),
@@ -1248,7 +1262,8 @@ def _claim_record(claim: Claim) -> dict:
         "citations": [
             {
                 "document": c.document.public_id,
-                "originator": c.originator.public_id,
+                "originator": c.originator.public_id if c.originator_id else None,
+                "attributed_to": c.attributed_to,
                 "relays": [link.source.public_id for link in c.relay_links.all()],
                 "quote": c.quote,
                 "start": c.start,

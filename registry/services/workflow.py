@@ -35,7 +35,7 @@ from registry.models import (
     Figure,
     Source,
 )
-from registry.services import conflicts, projection
+from registry.services import conflicts, projection, suggestions
 from registry.services.confidence import (
     claim_suggested_confidence,
     confidence_requires_rationale,
@@ -137,6 +137,8 @@ def claim_version(claim: Claim) -> str:
             c.pk,
             c.document_id,
             c.originator_id,
+            # Only when set, so versions of named citations stay as they were.
+            *([c.attributed_to] if c.attributed_to else []),
             c.quote,
             c.start,
             c.end,
@@ -233,17 +235,25 @@ def _record(claim: Claim, actor, from_state: str, comment: str) -> ClaimTransiti
     )
 
 
-def _after_transition(claim: Claim) -> None:
+def _after_transition(claim: Claim, from_state: str) -> None:
     """Run after every transition, inside its transaction.
 
     A claim entering or leaving the states that take part in conflict
     detection changes which figures disagree about its quantities; one
     entering or leaving publication changes the public projection: its own
     row, its correction chain's, and those of the published claims that
-    share its quantities.
+    share its quantities. A claim entering or leaving the approved state can
+    revise, corroborate or contradict the figures of other approved claims:
+    their suggested confidence is checked and a change flagged for review.
     """
     conflicts.conflicts_refresh_for_claim(claim=claim)
     projection.projection_refresh(claim_ids=projection.chain_ids(claim))
+    if ClaimState.APPROVED in (from_state, claim.state):
+        suggestions.suggestions_check(
+            quantity_keys=set(claim.figures.values_list("quantity_key", flat=True)),
+            cause=f"claim {claim.public_id!r} went from "
+            f"{_state_label(from_state)} to {_state_label(claim.state)}",
+        )
 
 
 def _transition(
@@ -268,7 +278,7 @@ def _transition(
         locked.full_clean()
         locked.save(update_fields=["state", *(fields or {})])
         _record(locked, actor, from_state, comment)
-        _after_transition(locked)
+        _after_transition(locked, from_state)
     # Hand the caller's object the new state so it is not left stale.
     claim.refresh_from_db()
     return claim
@@ -330,6 +340,12 @@ def claim_approve(
             "(cannot be judged)."
         ) from None
 
+    fields = {
+        "confidence": level.value,
+        "confidence_rationale": (rationale or "").strip(),
+        "published_at": timezone.now(),
+    }
+
     def rules(locked: Claim) -> None:
         if seen_version is not None and seen_version != claim_version(locked):
             raise WorkflowError(
@@ -338,11 +354,13 @@ def claim_approve(
                 "and approve what you see."
             )
         _approval_rules(locked)
+        suggestion = claim_suggested_confidence(locked)
+        # What the reviewer decided against: later changes are compared to it.
+        fields["suggested_confidence"] = suggestion.level
         if (
-            confidence_requires_rationale(locked, level.value)
+            confidence_requires_rationale(locked, level.value, suggestion=suggestion)
             and not (rationale or "").strip()
         ):
-            suggestion = claim_suggested_confidence(locked)
             raise WorkflowError(
                 {
                     "confidence_rationale": (
@@ -367,11 +385,7 @@ def claim_approve(
             actor=actor,
             action="approve",
             comment=(comment or "").strip(),
-            fields={
-                "confidence": level.value,
-                "confidence_rationale": (rationale or "").strip(),
-                "published_at": timezone.now(),
-            },
+            fields=fields,
             rules=rules,
         )
         if claim.corrects_id is not None:
@@ -391,7 +405,7 @@ def _supersede(*, original_id: int, successor: Claim, actor) -> None:
     original._history_user = actor
     original.save(update_fields=["state"])
     _record(original, actor, from_state, f"Superseded by {successor.public_id}.")
-    _after_transition(original)
+    _after_transition(original, from_state)
 
 
 def claim_reject(*, claim: Claim, actor, comment: str) -> Claim:

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from registry.choices import ClaimState
 from registry.models import PublicQuantity
 from registry.presentation.claimreview import CONTEXT
+from registry.presentation.claims import originator_name
 from registry.presentation.place_svg import place_svg
 from registry.presentation.svg import public_conflict_svg
 from registry.selectors import public
@@ -136,7 +137,7 @@ def _claim_page(request, queryset, base: str):
         claim["published_on"] = _day(claim["published_at"])
         names = []
         for citation in claim["citations"]:
-            name = citation["originator"]["name"]
+            name = originator_name(citation)
             if name not in names:
                 names.append(name)
         claim["originators"] = names
