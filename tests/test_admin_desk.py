@@ -300,6 +300,9 @@ def test_correction_copies_citations_and_figures_and_asks_the_public_reason(
     assert list(correction.figures.values_list("stated", "value")) == [
         ("at least eight", 8)
     ]
+    page = client.get(change_url(correction)).content.decode()
+    assert "The published claim this corrects said:" in page
+    assert "The toll was nine, not eight." in page
     # Asking again opens the same correction rather than a second one.
     again = client.post(url, {"public_note": "again"})
     assert again["Location"] == change_url(correction)

@@ -227,3 +227,40 @@ def test_quote_is_picked_among_occurrences_or_replaced_by_the_documents_text(
     assert citation.document == document
     figure = Claim.objects.get().figures.get()
     assert (figure.qualifier, figure.value, figure.metric) == ("about", 200, "injured")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_desk_and_claim_list_pass_axe_contrast_and_the_panel_passes_axe(
+    live_server, editor, reviewer, e2e_settings, browser  # noqa: F811
+):
+    from registry import services
+    from tests.factories import CitationFactory
+    from tests.test_public_axe import AXE
+
+    claim = services.claim_create(
+        actor=editor, statement="At least eight soldiers killed.", kind="other"
+    )
+    CitationFactory(claim=claim)
+    services.claim_submit(claim=claim, actor=editor)
+    base = live_server.url
+    # Our CSP forbids inline scripts; axe is injected by the test alone.
+    page = browser.new_context(bypass_csp=True).new_page()
+    sign_in(page, base, "reviewer")
+
+    def violations(context, **options):
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async ([context, options]) => await axe.run(context, options)",
+            [context, options],
+        )
+        return [
+            (v["id"], [n["html"][:120] for n in v["nodes"][:3]])
+            for v in result["violations"]
+        ]
+
+    contrast = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+    page.goto(f"{base}/admin/registry/claim/")
+    assert violations("#result_list", **contrast) == []
+    page.goto(f"{base}/admin/registry/claim/{claim.pk}/change/")
+    assert violations("#content", **contrast) == []
+    assert violations("#review-panel") == []

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -696,8 +697,6 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:registry_claim_change", args=[correction.pk])
                 )
-        from django.template.response import TemplateResponse
-
         return TemplateResponse(
             request,
             "admin/registry/claim/correct.html",

@@ -49,6 +49,10 @@ _EQUIVALENT = str.maketrans(
 )
 # Below this similarity a "closest passage" would mislead more than help.
 MIN_SIMILARITY = 0.6
+# The similar-passage search costs about len(text) x len(quote) / alphabet:
+# past this length a quote is pasted, not typed, and gets only the exact
+# and the marks-and-spacing matches.
+MAX_FUZZY_QUOTE = 1000
 CONTEXT = 40
 
 
@@ -118,6 +122,8 @@ def find_quote(text: str, quote: str, *, limit: int = 50) -> QuoteSearch:
         end = where[at + len(norm_quote) - 1] + 1
         return QuoteSearch([], _passage(text, start, end), 1.0)
 
+    if len(norm_quote) > MAX_FUZZY_QUOTE:
+        return QuoteSearch([], None)
     # The most similar stretch of the quote's length, anchored on the
     # longest run the two share.
     matcher = difflib.SequenceMatcher(None, norm_text, norm_quote, autojunk=False)
