@@ -29,6 +29,14 @@ ENGLISH_DATE = re.compile(
 
 
 @pytest.fixture(autouse=True)
+def _english_afterwards():
+    # LocaleMiddleware leaves the last request's language active in this
+    # thread; the tests that follow expect the default.
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Tests run with DEBUG off; the manifest storage would need collectstatic.
     settings.STORAGES = {
@@ -124,7 +132,7 @@ def test_claim_event_conflict_and_corrections_pages_in_spanish(site, editor, rev
     assert re.search(r"\d+ afirmaciones publicadas", event)
 
     conflict = spanish(f"/conflicts/{site.conflict_id}/").content.decode()
-    assert "Conflicto de cifras: killed, soldiers" in conflict
+    assert "Conflicto de cifras: muertos, soldiers" in conflict  # subject as stored
     assert "Abierto: aún sin resolver" in conflict
     assert "Donde coinciden las cifras" in conflict
 
@@ -132,6 +140,17 @@ def test_claim_event_conflict_and_corrections_pages_in_spanish(site, editor, rev
     assert "Una afirmación publicada nunca cambia sin aviso." in corrections
     assert re.search(r"(Retirada|Corregida) el <time", corrections)
     assert SPANISH_DATE.search(corrections)
+
+
+def test_every_metric_of_the_vocabulary_has_words_in_both_languages():
+    from registry.figures.vocabulary import METRICS
+    from registry.templatetags.registry_public import metric_label
+
+    for term in METRICS:
+        with translation.override("en"):
+            assert str(metric_label(term.code)) == term.label
+        with translation.override("es"):
+            assert str(metric_label(term.code)) != term.label, term.code
 
 
 def test_missing_page_and_corrections_feed_in_spanish(site):
