@@ -128,6 +128,8 @@ def test_claim_event_conflict_and_corrections_pages_in_spanish(site, editor, rev
 
     event = spanish(f"/events/{site.event.public_id}/").content.decode()
     assert "latitud 35,0160, longitud 40,4520" in event  # decimal comma
+    assert "cifras de una misma cantidad</title>" in event  # the conflict picture
+    assert "Al-Mazare, Deir Ezzor en " in event  # the map's title
     assert "Conflicto de cifras" in event
     assert re.search(r"\d+ afirmaciones publicadas", event)
 
