@@ -76,6 +76,15 @@ def test_home_page_follows_the_browsers_language(site):
     assert "Accept-Language" in vary and "Cookie" in vary
 
 
+def test_unreadable_filters_are_explained_in_spanish():
+    response = spanish("/?published_after=yesterday&kind=nonsense")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "No se han podido leer algunos filtros: corríjalos arriba." in html
+    assert "Introduzca una fecha con el formato AAAA-MM-DD." in html
+    assert "Escoja una opción válida." in html  # Django's own message, in Spanish
+
+
 def test_english_stays_the_default_with_its_own_date_format(site):
     html = Client().get("/").content.decode()
     assert '<html lang="en">' in html
