@@ -29,6 +29,14 @@ ENGLISH_DATE = re.compile(
 
 
 @pytest.fixture(autouse=True)
+def _english_afterwards():
+    # LocaleMiddleware leaves the last request's language active in this
+    # thread; the tests that follow expect the default.
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Tests run with DEBUG off; the manifest storage would need collectstatic.
     settings.STORAGES = {
@@ -66,6 +74,15 @@ def test_home_page_follows_the_browsers_language(site):
     # Shared caches keep one copy per language (browser's or switcher's).
     vary = response["Vary"]
     assert "Accept-Language" in vary and "Cookie" in vary
+
+
+def test_unreadable_filters_are_explained_in_spanish():
+    response = spanish("/?published_after=yesterday&kind=nonsense")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "No se han podido leer algunos filtros: corríjalos arriba." in html
+    assert "Introduzca una fecha con el formato AAAA-MM-DD." in html
+    assert "Escoja una opción válida." in html  # Django's own message, in Spanish
 
 
 def test_english_stays_the_default_with_its_own_date_format(site):
@@ -120,11 +137,13 @@ def test_claim_event_conflict_and_corrections_pages_in_spanish(site, editor, rev
 
     event = spanish(f"/events/{site.event.public_id}/").content.decode()
     assert "latitud 35,0160, longitud 40,4520" in event  # decimal comma
+    assert "cifras de una misma cantidad</title>" in event  # the conflict picture
+    assert "Al-Mazare, Deir Ezzor en " in event  # the map's title
     assert "Conflicto de cifras" in event
     assert re.search(r"\d+ afirmaciones publicadas", event)
 
     conflict = spanish(f"/conflicts/{site.conflict_id}/").content.decode()
-    assert "Conflicto de cifras: killed, soldiers" in conflict
+    assert "Conflicto de cifras: muertos, soldiers" in conflict  # subject as stored
     assert "Abierto: aún sin resolver" in conflict
     assert "Donde coinciden las cifras" in conflict
 
@@ -132,6 +151,17 @@ def test_claim_event_conflict_and_corrections_pages_in_spanish(site, editor, rev
     assert "Una afirmación publicada nunca cambia sin aviso." in corrections
     assert re.search(r"(Retirada|Corregida) el <time", corrections)
     assert SPANISH_DATE.search(corrections)
+
+
+def test_every_metric_of_the_vocabulary_has_words_in_both_languages():
+    from registry.figures.vocabulary import METRICS
+    from registry.templatetags.registry_public import metric_label
+
+    for term in METRICS:
+        with translation.override("en"):
+            assert str(metric_label(term.code)) == term.label
+        with translation.override("es"):
+            assert str(metric_label(term.code)) != term.label, term.code
 
 
 def test_missing_page_and_corrections_feed_in_spanish(site):

@@ -8,6 +8,7 @@ import math
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 360, 240
 PAD = 28
@@ -35,7 +36,7 @@ def place_svg(*, latitude: float, longitude: float, place: str, uid: str) -> Saf
         return PAD + (north - lat) / (north - south) * (HEIGHT - 2 * PAD)
 
     uid = escape(uid)
-    name = place or "the place"
+    name = place or gettext("the place")
     where = (
         f"{_degrees(round(latitude, 4), 'N', 'S')}, "
         f"{_degrees(round(longitude, 4), 'E', 'W')}"
@@ -44,7 +45,9 @@ def place_svg(*, latitude: float, longitude: float, place: str, uid: str) -> Saf
         f'<svg xmlns="http://www.w3.org/2000/svg" class="place-svg" '
         f'width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-labelledby="{uid}-title">',
-        f'<title id="{uid}-title">{escape(name)} at {escape(where)}</title>',
+        f'<title id="{uid}-title">'
+        + escape(gettext("%(place)s at %(where)s") % {"place": name, "where": where})
+        + "</title>",
         "<style>text{font:11px sans-serif;fill:#333}"
         ".place{font-size:13px;font-weight:bold;fill:#111}</style>",
         f'<rect x="{PAD}" y="{PAD}" width="{WIDTH - 2 * PAD}" '

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
 from registry.choices import FigureKind
 from registry.figures.intervals import Interval
@@ -40,7 +41,7 @@ def figure_sources(figure: Figure) -> str:
         )
         if name not in names:
             names.append(name)
-    return ", ".join(names) or "no source"
+    return ", ".join(names) or gettext("no source")
 
 
 def figure_label(figure: Figure) -> str:
@@ -146,7 +147,16 @@ def render_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="conflict-svg" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" '
         f'role="img" aria-labelledby="{uid}-title">',
-        f'<title id="{uid}-title">{len(rows)} figures of one quantity</title>',
+        f'<title id="{uid}-title">'
+        + escape(
+            ngettext(
+                "%(count)s figure of one quantity",
+                "%(count)s figures of one quantity",
+                len(rows),
+            )
+            % {"count": len(rows)}
+        )
+        + "</title>",
         "<defs>",
         f'<marker id="{uid}-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
         'markerUnits="userSpaceOnUse" markerWidth="14" markerHeight="14" '
@@ -162,10 +172,17 @@ def render_svg(
         parts.append(
             f'<rect class="consensus" x="{left:.1f}" y="{TOP - 8}" '
             f'width="{max(2.0, right - left):.1f}" height="{ROW * len(rows) + 8}" '
-            'fill="#9fd39f" fill-opacity="0.45"><title>consensus '
-            f"{escape(_tick_text(kind, consensus.low))} to "
-            f"{escape('open' if consensus.high is None else _tick_text(kind, consensus.high))}"
-            "</title></rect>"
+            'fill="#9fd39f" fill-opacity="0.45"><title>'
+            + escape(
+                gettext("consensus %(low)s to %(high)s")
+                % {
+                    "low": _tick_text(kind, consensus.low),
+                    "high": pgettext("interval end", "open")
+                    if consensus.high is None
+                    else _tick_text(kind, consensus.high),
+                }
+            )
+            + "</title></rect>"
         )
     for index, figure in enumerate(rows):
         y = TOP + ROW * index + ROW / 2 - 4

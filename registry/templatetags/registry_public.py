@@ -47,6 +47,33 @@ def conflict_status(code: str) -> str:
     return CONFLICT_STATUS_WORDS.get(code, code)
 
 
+# The vocabulary's metrics in words (registry/figures/vocabulary.py): the
+# API keeps the codes; the pages say them in the reader's language.
+METRIC_LABELS = {
+    "killed": pgettext_lazy("metric", "killed"),
+    "injured": pgettext_lazy("metric", "injured"),
+    "missing": pgettext_lazy("metric", "missing"),
+    "affected": pgettext_lazy("metric", "affected"),
+    "displaced": pgettext_lazy("metric", "displaced"),
+    "evacuated": pgettext_lazy("metric", "evacuated"),
+    "detained": pgettext_lazy("metric", "detained"),
+    "casualties": pgettext_lazy("metric", "casualties (killed and injured)"),
+    "kidnapped": pgettext_lazy("metric", "kidnapped"),
+    "to_be_repatriated": pgettext_lazy("metric", "to be repatriated"),
+    "attacks": pgettext_lazy("metric", "attacks"),
+    "died_on": pgettext_lazy("metric", "died on"),
+    "occurred_on": pgettext_lazy("metric", "occurred on"),
+    "photographed_on": pgettext_lazy("metric", "photographed on"),
+    "stated_on": pgettext_lazy("metric", "stated on"),
+}
+
+
+@register.filter
+def metric_label(code: str) -> str:
+    """A figure's metric ("killed", "died_on") in the reader's words."""
+    return METRIC_LABELS.get(code, code)
+
+
 @register.filter
 def isodate(value) -> str:
     """An ISO date (or the date part of an ISO time) as the reader's
