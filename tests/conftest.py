@@ -15,6 +15,9 @@ from django.db import connection
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# The browser tests' fixtures (Chromium, Playwright, sign-in, axe-core).
+pytest_plugins = ["tests.e2e_support"]
+
 
 def pytest_configure(config):
     # Production hashes passwords with PBKDF2 at a million iterations, on

@@ -12,16 +12,8 @@ import pytest
 
 from registry.choices import ClaimState
 from registry.models import Claim
+from tests.e2e_support import ARTIFACTS, sign_in
 from tests.factories import DocumentFactory, SourceFactory
-from tests.test_e2e_review import (  # noqa: F401 (fixtures)
-    ARTIFACTS,
-    browser,
-    browser_type,
-    browser_type_launch_args,
-    e2e_settings,
-    playwright,
-    sign_in,
-)
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +85,7 @@ def within(name, counted, measured):
 
 @pytest.mark.django_db(transaction=True)
 def test_record_submit_approve_and_correct_stay_within_their_clicks(
-    live_server, editor, reviewer, second_reviewer, e2e_settings, browser  # noqa: F811
+    live_server, editor, reviewer, second_reviewer, e2e_settings, browser
 ):
     DocumentFactory(title="Daesh resurgence article", text=TEXT)
     SourceFactory(name="Syrian Observatory for Human Rights", reliability="B")
@@ -180,7 +172,7 @@ TWICE = (
 
 @pytest.mark.django_db(transaction=True)
 def test_quote_is_picked_among_occurrences_or_replaced_by_the_documents_text(
-    live_server, editor, e2e_settings, browser  # noqa: F811
+    live_server, editor, e2e_settings, browser
 ):
     document = DocumentFactory(title="Two mentions", text=TWICE)
     SourceFactory(name="Syrian Observatory for Human Rights", short_name="SOHR")
@@ -231,11 +223,11 @@ def test_quote_is_picked_among_occurrences_or_replaced_by_the_documents_text(
 
 @pytest.mark.django_db(transaction=True)
 def test_desk_and_claim_list_pass_axe_contrast_and_the_panel_passes_axe(
-    live_server, editor, reviewer, e2e_settings, browser  # noqa: F811
+    live_server, editor, reviewer, e2e_settings, browser
 ):
     from registry import services
+    from tests.e2e_support import AXE
     from tests.factories import CitationFactory
-    from tests.test_public_axe import AXE
 
     claim = services.claim_create(
         actor=editor, statement="At least eight soldiers killed.", kind="other"

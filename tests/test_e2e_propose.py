@@ -18,16 +18,10 @@ from registry.choices import ClaimState, SourceKind
 from registry.models import Claim, Document, RejectedProposal
 from registry.proposer import VERSION
 from registry.services.confidence import claim_suggested_confidence
-from tests import test_e2e_review as review_e2e
+from tests.e2e_support import ARTIFACTS, sign_in
 from tests.factories import SourceFactory
-from tests.test_e2e_review import ARTIFACTS, sign_in
 
 # The review test's Chromium fixtures (Debian's chromium, one Playwright per test).
-browser_type_launch_args = review_e2e.browser_type_launch_args
-e2e_settings = review_e2e.e2e_settings
-playwright = review_e2e.playwright
-browser_type = review_e2e.browser_type
-browser = review_e2e.browser
 
 pytestmark = pytest.mark.e2e
 

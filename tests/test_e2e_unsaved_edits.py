@@ -7,22 +7,15 @@ import pytest
 from registry import services
 from registry.choices import ClaimState
 from registry.models import Claim
+from tests.e2e_support import sign_in
 from tests.factories import CitationFactory
-from tests.test_e2e_review import (  # noqa: F401 (fixtures)
-    browser,
-    browser_type,
-    browser_type_launch_args,
-    e2e_settings,
-    playwright,
-    sign_in,
-)
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.django_db(transaction=True)
 def test_submit_saves_typed_edits_and_approve_asks_before_dropping_them(
-    live_server, editor, reviewer, e2e_settings, browser  # noqa: F811
+    live_server, editor, reviewer, e2e_settings, browser
 ):
     base = live_server.url
     claim = services.claim_create(

@@ -3,27 +3,18 @@ window: the browser's language picks Spanish, the switcher's buttons
 change it without JavaScript, and the Spanish pages have no axe-core
 violations and no sideways scrolling."""
 
-from pathlib import Path
 
 import pytest
 
+from tests.e2e_support import ARTIFACTS, PHONE, axe_violations
 from tests.public_site_support import build_site
 from tests.test_i18n import SPANISH_DATE
-from tests.test_public_axe import (  # noqa: F401 (fixtures)
-    PHONE,
-    axe_violations,
-    browser,
-    browser_type_launch_args,
-    e2e_settings,
-    playwright,
-)
 
 pytestmark = pytest.mark.e2e
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_home_page_in_spanish_on_a_phone(live_server, editor, reviewer, browser):  # noqa: F811
+def test_home_page_in_spanish_on_a_phone(live_server, editor, reviewer, browser):
     site = build_site(editor, reviewer)
     context = browser.new_context(
         viewport=PHONE, locale="es-ES", java_script_enabled=False

@@ -6,76 +6,13 @@ axe-core comes from the npm registry and is vendored in tests/vendor/ (see
 its README); Chromium is Debian's, as in test_e2e_review.py.
 """
 
-from pathlib import Path
 
 import pytest
 
+from tests.e2e_support import DESKTOP, PHONE, axe_violations
 from tests.public_site_support import build_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 375, "height": 740}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    if not CHROMIUM.exists():
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM}: run `make e2e-deps`")
-    return {
-        **browser_type_launch_args,
-        "executable_path": str(CHROMIUM),
-        "headless": True,
-        "args": [
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ],
-    }
-
-
-@pytest.fixture
-def e2e_settings(settings, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM
-    # refuses to run under one unless told to. Only these tests are told.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    return settings
-
-
-@pytest.fixture
-def playwright(e2e_settings):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as instance:
-        yield instance
-
-
-@pytest.fixture
-def browser(playwright, browser_type_launch_args):
-    instance = playwright.chromium.launch(**browser_type_launch_args)
-    yield instance
-    instance.close()
-
-
-def axe_violations(page) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document)")
-    return [
-        {
-            "id": v["id"],
-            "impact": v["impact"],
-            "help": v["help"],
-            "nodes": [n["html"][:200] for n in v["nodes"][:3]],
-        }
-        for v in result["violations"]
-    ]
-
 
 @pytest.mark.django_db(transaction=True)
 def test_every_public_page_type_has_no_axe_violations(
