@@ -16,7 +16,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -725,6 +725,14 @@ class CitationDerivation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.citation_id} derived from {self.basis_id}"
+
+
+def citations_marked_derived():
+    """Citations with ``is_derived``: whether the figure they cite is
+    derived from other citations (``rules.derived_figures`` reads it)."""
+    return Citation.objects.annotate(
+        is_derived=Exists(CitationDerivation.objects.filter(citation=OuterRef("pk")))
+    )
 
 
 def quantity_key_of(

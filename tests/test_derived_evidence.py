@@ -342,3 +342,43 @@ def test_an_editor_links_a_derived_citation_in_the_admin(
     assert response.status_code == 302
     assert list(citation.derived_from.all()) == [basis]
     assert f"{basis_claim.public_id}#0" in client.get(url).content.decode()
+
+
+def test_a_derived_figure_counts_in_no_consensus_and_no_range(quake):
+    """The agency's figure rests on the ministry's: only the ministry's counts
+    in the consensus and the ranges, public and reviewers' alike (no
+    "consensus" of a statement with its own relay), and the agency's is
+    listed as excluded with the reason, never silently."""
+    from registry.figures import rules
+    from registry.models import PublicQuantity
+    from registry.services import conflicts
+
+    ministry_claim = injured_claim(quake, state="approved", confidence=3)
+    basis = cite(ministry_claim, quake["ministry_doc"], quake["ministry"], MINISTRY_QUOTE)
+    agency_claim = injured_claim(quake, state="approved", confidence=3)
+    agency_figure = agency_claim.figures.get()
+    agency_figure.value = 700  # "at least 700": it would narrow the consensus
+    agency_figure.save()
+    relayed = cite(agency_claim, quake["agency_doc"], quake["sana"], AGENCY_QUOTE)
+    CitationDerivation.objects.create(citation=relayed, basis=basis)
+    projection_refresh(claim_ids=[ministry_claim.pk, agency_claim.pk])
+
+    key = agency_figure.quantity_key
+    facts = json.loads(PublicQuantity.objects.get(quantity_key=key).body, strict=False)
+    # One independent figure agrees with nothing: no consensus with itself.
+    assert facts["consensus_interval"] is None
+    conservative = facts["ranges"]["conservative"]
+    assert conservative["low"] == 639
+    assert {
+        (e["claim"], e["reason"]) for e in conservative["excluded"]
+    } >= {(agency_claim.public_id, rules.DERIVED_REASON)}
+
+    reviewers = conflicts.quantity_range(quantity_key=key)
+    assert reviewers.low == 639
+    assert (agency_figure.pk, rules.DERIVED_REASON) in reviewers.excluded
+
+    # Without the link the agency's figure counts again.
+    CitationDerivation.objects.all().delete()
+    projection_refresh(claim_ids=[agency_claim.pk])
+    facts = json.loads(PublicQuantity.objects.get(quantity_key=key).body, strict=False)
+    assert facts["consensus_interval"]["low"] == 700

@@ -137,6 +137,23 @@ def evidence_roots(citation_ids: Iterable, derived_from: dict) -> dict:
     return found
 
 
+DERIVED_REASON = "derived from other citations: not independent evidence"
+
+
+def derived_figures(figures: Iterable) -> set:
+    """The figures whose every asserting citation is derived from other
+    citations (``is_derived`` on the prefetched citations: see
+    ``models.citations_marked_derived``). They stay on their claims, and a
+    disagreement with them is still shown, but they count in no consensus
+    and no range: the figures they rest on already do."""
+    found = set()
+    for figure in figures:
+        asserting = [c for c in figure.claim.citations.all() if c.stance == "asserts"]
+        if asserting and all(getattr(c, "is_derived", False) for c in asserting):
+            found.add(figure.pk)
+    return found
+
+
 def current_figures(figures: Sequence, originators: dict) -> list:
     """The figures no later figure of the same originator revises."""
     revised = revisions(figures, originators)

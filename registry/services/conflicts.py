@@ -24,6 +24,7 @@ figures of those keys through the ``quantity_key`` index, never the table.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -36,7 +37,13 @@ from django.utils import timezone
 
 from registry.choices import ClaimState, ConflictAction, ConflictStatus
 from registry.figures import rules
-from registry.models import Citation, Claim, Conflict, ConflictDecision, Figure
+from registry.models import (
+    Claim,
+    Conflict,
+    ConflictDecision,
+    Figure,
+    citations_marked_derived,
+)
 from registry.services.projection import projection_refresh
 
 PARTICIPATING_STATES = frozenset(
@@ -411,7 +418,7 @@ def _range_figures(quantity_key: str, states) -> list[Figure]:
         .prefetch_related(
             Prefetch(
                 "claim__citations",
-                queryset=Citation.objects.select_related("originator"),
+                queryset=citations_marked_derived().select_related("originator"),
             )
         )
         .order_by("pk")
@@ -431,9 +438,15 @@ def quantity_range(
         if conflict is not None and conflict.status == ConflictStatus.SETTLED
         else None
     )
-    return rules.quantity_range(
-        figures,
+    derived = rules.derived_figures(figures)
+    result = rules.quantity_range(
+        [f for f in figures if f.pk not in derived],
         grades={f.pk: figure_grade(f) for f in figures},
         rule=rule,
         preferred_id=preferred,
+    )
+    return dataclasses.replace(
+        result,
+        excluded=result.excluded
+        + tuple((pk, rules.DERIVED_REASON) for pk in sorted(derived)),
     )

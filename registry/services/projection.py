@@ -60,6 +60,7 @@ from registry.models import (
     PublicClaim,
     PublicFacet,
     PublicQuantity,
+    citations_marked_derived,
     quantity_key_of,
 )
 from registry.presentation import claimreview
@@ -118,9 +119,9 @@ def _live_figures(keys: Iterable[str]) -> dict[str, list[Figure]]:
             .prefetch_related(
                 Prefetch(
                     "claim__citations",
-                    queryset=Citation.objects.select_related("originator").order_by(
-                        "pk"
-                    ),
+                    queryset=citations_marked_derived()
+                    .select_related("originator")
+                    .order_by("pk"),
                 )
             )
             .order_by("pk")
@@ -237,7 +238,11 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
         # claims but count nowhere (``rules.revisions``).
         revised = rules.revisions(every, rules.originators_of(every))
         figures = [f for f in every if f.pk not in revised]
-        consensus = rules.consensus_interval(figures)
+        # Derived figures may disagree (shown), but count in no consensus
+        # and no range: what they rest on already does.
+        derived = rules.derived_figures(figures)
+        counted = [f for f in figures if f.pk not in derived]
+        consensus = rules.consensus_interval(counted)
         status, rationale, preferred = "", "", None
         conflict = None
         if rules.find_disagreements(figures):
@@ -284,9 +289,12 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
         ranges = {}
         for rule in rules.RANGE_RULES:
             result = rules.quantity_range(
-                figures, grades=grades, rule=rule, preferred_id=preferred
+                counted, grades=grades, rule=rule, preferred_id=preferred
             )
             excluded = [mention(by_pk[pk], why) for pk, why in result.excluded]
+            excluded += [
+                mention(by_pk[pk], rules.DERIVED_REASON) for pk in sorted(derived)
+            ]
             excluded += [
                 mention(by_pk[pk], "revised by a later figure of the same originator")
                 for pk in sorted(revised)
