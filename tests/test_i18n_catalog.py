@@ -26,6 +26,9 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(settings.BASE_DIR)
 PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
+# The admin scripts' strings (gettext() in registry/static/registry/*.js),
+# served by the registry's JavaScriptCatalog at /i18n/registry.js.
+JS_PO = PO.with_name("djangojs.po")
 
 
 def _catalog(path: Path = PO):
@@ -60,13 +63,31 @@ def test_spanish_catalog_is_complete_and_well_formed():
     assert len(catalog) > 150
 
 
-def test_compiled_catalog_matches_the_po_file():
-    """django.mo says exactly what django.po says (compile with
+def test_javascript_catalog_is_complete_and_well_formed():
+    catalog = _catalog(JS_PO)
+    assert catalog.locale and str(catalog.locale) == "es"
+    assert catalog.plural_forms == "nplurals=2; plural=(n != 1);"
+    missing = [
+        m.id
+        for m in catalog
+        if m.id
+        and (m.fuzzy or not all(m.string if isinstance(m.string, tuple) else (m.string,)))
+    ]
+    assert not missing, f"no Spanish yet (or fuzzy) for: {missing}"
+    assert not catalog.obsolete, f"obsolete entries: {list(catalog.obsolete)}"
+    problems = [(m.id, errors) for m, errors in catalog.check() if errors]
+    assert not problems, problems
+    assert len(catalog) > 5
+
+
+@pytest.mark.parametrize("po", [PO, JS_PO], ids=["django", "djangojs"])
+def test_compiled_catalog_matches_the_po_file(po):
+    """Each .mo says exactly what its .po says (compile with
     ``make messages`` after editing the .po)."""
-    with MO.open("rb") as handle:
+    with po.with_suffix(".mo").open("rb") as handle:
         compiled = dict(gettext.GNUTranslations(handle)._catalog)
     expected = {}
-    for message in _catalog():
+    for message in _catalog(po):
         if not message.id:
             continue
         if isinstance(message.id, tuple):
@@ -124,13 +145,25 @@ def test_makemessages_finds_nothing_new_to_translate(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    fresh = _catalog(tmp_path / "locale" / "es" / "LC_MESSAGES" / "django.po")
-    new = [m.id for m in fresh if m.id and (m.fuzzy or not all(
-        m.string if isinstance(m.string, tuple) else (m.string,)
-    ))]
-    assert not new, f"marked but not translated (run make messages, then translate): {new}"
-    gone = [m.id for m in fresh.obsolete.values()]
-    assert not gone, f"no longer in the code (run make messages): {gone}"
+    result = subprocess.run(
+        [sys.executable, "-m", "django", *MAKEMESSAGES, "--domain=djangojs"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    for domain in ("django", "djangojs"):
+        fresh = _catalog(tmp_path / "locale" / "es" / "LC_MESSAGES" / f"{domain}.po")
+        new = [m.id for m in fresh if m.id and (m.fuzzy or not all(
+            m.string if isinstance(m.string, tuple) else (m.string,)
+        ))]
+        assert not new, (
+            f"{domain}: marked but not translated (run make messages, then translate): {new}"
+        )
+        gone = [m.id for m in fresh.obsolete.values()]
+        assert not gone, f"{domain}: no longer in the code (run make messages): {gone}"
 
 
 # What `make messages` runs (the Makefile's target says the same).
