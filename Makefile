@@ -71,8 +71,9 @@ eval: venv ## Proposer precision/recall on the annotated articles in tests/data/
 # compile django.mo, which is committed (tests/test_i18n_catalog.py checks both).
 MAKEMESSAGES := makemessages --locale=es --no-location --ignore='.venv/*' \
 	--ignore='var/*' --ignore='tests/*' --ignore='bench/*' --ignore='seeds/*' --ignore='docs/*'
-messages: venv ## Update the Spanish catalog from the marked strings and compile it (needs GNU gettext)
+messages: venv ## Update the Spanish catalogs (Python/templates, JavaScript) from the marked strings and compile them (needs GNU gettext)
 	DEBUG=1 $(PY) manage.py $(MAKEMESSAGES)
+	DEBUG=1 $(PY) manage.py $(MAKEMESSAGES) --domain=djangojs
 	DEBUG=1 $(PY) manage.py compilemessages --ignore='.venv/*' --ignore='var/*'
 
 lint: venv ## ruff

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
+from django.views.i18n import JavaScriptCatalog, set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from factcheck import health
@@ -18,6 +18,13 @@ urlpatterns = [
     # CSRF token: the public pages stay cookie-free and cacheable, and the
     # most a forged post can do is change the visitor's display language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    # The registry's own JavaScript strings (locale/*/djangojs.po), for the
+    # admin's claim page scripts; the admin's catalog holds Django's only.
+    path(
+        "i18n/registry.js",
+        JavaScriptCatalog.as_view(domain="djangojs", packages=["registry"]),
+        name="registry_jsi18n",
+    ),
     # Public API, its schema and docs.
     path("api/v1/", include("registry.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -862,7 +862,7 @@ class Figure(models.Model):
                 | (~Q(qualifier="between") & Q(value_high__isnull=True)),
                 name="figure_between_bounds",
                 violation_error_message=_(
-                    "\u201cBetween\u201d needs an upper value at least the value; "
+                    "“Between” needs an upper value at least the value; "
                     "other qualifiers take no upper value."
                 ),
             ),

@@ -248,3 +248,28 @@ def test_admin_login_page_offers_the_switcher():
     html = Client().get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'id="language-switcher"' in html
     assert "Español" in html and "English" in html
+
+
+def test_claim_page_and_its_scripts_in_spanish(editor, reviewer):
+    """The claim page's review panel is in Spanish, and it loads the
+    registry's JavaScript catalog, whose Spanish the desk's scripts show."""
+    from django.urls import reverse
+
+    from registry import services
+
+    claim = draft(editor, event=None, statement="Eight soldiers were killed.")
+    services.claim_submit(claim=claim, actor=editor)
+    client = Client()
+    client.force_login(reviewer)
+    page = client.get(
+        f"/admin/registry/claim/{claim.pk}/change/", HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Registro del flujo de trabajo" in page
+    assert "Confirmar el rechazo" in page
+    catalog_url = reverse("registry_jsi18n")
+    assert f'<script src="{catalog_url}">' in page
+
+    spanish_catalog = client.get(catalog_url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "La cita no aparece en el documento." in spanish_catalog
+    english_catalog = client.get(catalog_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "La cita no aparece en el documento." not in english_catalog

@@ -113,8 +113,8 @@ class FigureForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["stated"].label = _("Figure as worded")
         self.fields["stated"].help_text = _(
-            "Type it as the source does (\u201cat least 41 killed\u201d, "
-            "\u201cunos 200 heridos\u201d): qualifier, value and, when the wording "
+            "Type it as the source does (“at least 41 killed”, "
+            "“unos 200 heridos”): qualifier, value and, when the wording "
             "names them, metric and subject are read from it."
         )
         for name in ("metric", "subject"):
@@ -183,7 +183,7 @@ def parse_relays(text: str) -> list[Source]:
         raise ValidationError(
             _(
                 "No source is called %(names)s: use a source's name, short name or "
-                "alias, one after another (\u201cEFE \u2192 AFP\u201d)."
+                "alias, one after another (“EFE → AFP”)."
             )
             % {"names": ", ".join(f"\u201c{n}\u201d" for n in unknown)}
         )
@@ -196,8 +196,8 @@ class CitationForm(forms.ModelForm):
         required=False,
         help_text=gettext_lazy(
             "Who passed the originator's statement on to this document, in "
-            "order from the originator: names or aliases separated by \u2192 or "
-            "commas (\u201cEFE\u201d). Empty: the document heard it first-hand."
+            "order from the originator: names or aliases separated by → or "
+            "commas (“EFE”). Empty: the document heard it first-hand."
         ),
         widget=forms.TextInput(attrs={"size": 60, "class": "relay-chain"}),
     )
@@ -290,8 +290,8 @@ class CitationForm(forms.ModelForm):
         if not search.occurrences:
             if search.closest is not None:
                 message = _(
-                    "This quote is not verbatim in \u201c%(document)s\u201d. The "
-                    "closest passage is \u201c%(passage)s\u201d (characters "
+                    "This quote is not verbatim in “%(document)s”. The "
+                    "closest passage is “%(passage)s” (characters "
                     "%(start)s-%(end)s): copy it exactly."
                 ) % {
                     "document": document,
@@ -301,7 +301,7 @@ class CitationForm(forms.ModelForm):
                 }
             else:
                 message = _(
-                    "This quote does not occur in \u201c%(document)s\u201d."
+                    "This quote does not occur in “%(document)s”."
                 ) % {"document": document}
             raise ValidationError({"quote": message})
         if len(search.occurrences) > 1:

@@ -173,7 +173,7 @@ def _draft(document: Document, raw: Any) -> dict:
     if originator is None:
         raise ValidationError(
             _(
-                "No source is called \u201c%(name)s\u201d: choose a registered "
+                "No source is called “%(name)s”: choose a registered "
                 "source, or add it first."
             )
             % {"name": data["originator"]}

@@ -7,8 +7,10 @@
 (function () {
   var desk = null;
   var timers = {};
-  // Django's JavaScript catalog (the admin loads it) when present.
-  var t = window.gettext || function (text) { return text; };
+  // The registry's JavaScript catalog (registry/jsi18n/, loaded by the
+  // claim page) when present. Called gettext so that makemessages
+  // -d djangojs finds the strings.
+  var gettext = window.gettext || function (text) { return text; };
   function fmt(text, values) {
     return window.interpolate ? window.interpolate(text, values, true) :
       text.replace(/%\((\w+)\)s/g, function (m, k) { return values[k]; });
@@ -98,7 +100,7 @@
       }
       out.textContent =
         "\u2192 " + parts.join(" \u00b7 ") + " \u00b7 " +
-        fmt(t("interval %(interval)s"), {interval: r.interval});
+        fmt(gettext("interval %(interval)s"), {interval: r.interval});
     });
   }
 
@@ -161,7 +163,7 @@
         if (found.length === 1) {
           useSpan(prefix, found[0].start, found[0].end);
           out.textContent =
-            "\u2714 " + fmt(t("Found in the document at characters %(start)s\u2013%(end)s."),
+            "\u2714 " + fmt(gettext("Found in the document at characters %(start)s\u2013%(end)s."),
               {start: found[0].start, end: found[0].end});
           return;
         }
@@ -169,7 +171,7 @@
           useSpan(prefix, "", "");
           var p = document.createElement("p");
           p.textContent =
-            fmt(t("The quote occurs %(count)s times: pick the one you cite."),
+            fmt(gettext("The quote occurs %(count)s times: pick the one you cite."),
               {count: found.length});
           out.appendChild(p);
           found.forEach(function (o, i) {
@@ -195,20 +197,20 @@
         if (r.closest) {
           var note = document.createElement("p");
           note.textContent =
-            t("Not verbatim in the document. The closest passage is:");
+            gettext("Not verbatim in the document. The closest passage is:");
           var q = document.createElement("blockquote");
           q.className = "quote-closest";
           q.textContent = r.closest.text;
           var use = document.createElement("button");
           use.type = "button";
           use.className = "button quote-use-closest";
-          use.textContent = t("Use the document\u2019s text");
+          use.textContent = gettext("Use the document\u2019s text");
           use.addEventListener("click", function () {
             textarea.value = r.closest.text;
             useSpan(prefix, r.closest.start, r.closest.end);
             out.textContent =
               "\u2714 " + fmt(
-                t("Quote set to the document\u2019s text at characters %(start)s\u2013%(end)s."),
+                gettext("Quote set to the document\u2019s text at characters %(start)s\u2013%(end)s."),
                 {start: r.closest.start, end: r.closest.end});
           });
           out.appendChild(note);
@@ -216,7 +218,7 @@
           out.appendChild(use);
           return;
         }
-        out.textContent = "\u2716 " + t("The quote does not occur in the document.");
+        out.textContent = "\u2716 " + gettext("The quote does not occur in the document.");
       }
     );
   }

@@ -9,6 +9,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!claimForm) {
     return;
   }
+  // The registry's JavaScript catalog (registry/jsi18n/) when present.
+  var gettext = window.gettext || function (text) { return text; };
   var dirty = false;
   function markDirty(event) {
     if (!event.target.form || event.target.form === claimForm) {
@@ -22,8 +24,9 @@ document.addEventListener("DOMContentLoaded", function () {
       if (
         dirty &&
         !window.confirm(
-          "You have unsaved edits on this claim, and this step does not " +
-            "save them. Leave them unsaved and go on?"
+          gettext(
+            "You have unsaved edits on this claim, and this step does not save them. Leave them unsaved and go on?"
+          )
         )
       ) {
         event.preventDefault();
