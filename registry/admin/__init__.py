@@ -752,7 +752,7 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        named = SourceAlias.objects.filter(alias__icontains=term).values("source_id")
+        named = review.sources_matching(term).values("source_id")
         return queryset.filter(Q(public_id=term) | Q(pk__in=named)), False
 
     def save_model(self, request, obj, form, change):
@@ -788,7 +788,18 @@ class DocumentAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_filter = ["kind", "language"]
     list_select_related = ["publisher"]
     sortable_by = []
-    search_fields = ["title", "=public_id", "=url"]
+    search_fields = ["title"]
+    search_help_text = "Part of the title, or a document's id or address."
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Each through its index (title: trigram on PostgreSQL), no join.
+        condition = Q(public_id=term) | Q(title__icontains=term)
+        if term.startswith(("http://", "https://")):
+            condition |= Q(url=term)
+        return queryset.filter(condition), False
     autocomplete_fields = ["publisher", "part_of"]
     fieldsets = [
         (
@@ -862,7 +873,17 @@ def _highlight(document: Document) -> str:
 class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "date_earliest", "date_latest", "place"]
     sortable_by = []
-    search_fields = ["title", "place", "=public_id"]
+    search_fields = ["title", "place"]
+    search_help_text = "Part of the title or place, or an event's id."
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        # Each through its index (trigram on PostgreSQL), no join.
+        return queryset.filter(
+            Q(public_id=term) | Q(title__icontains=term) | Q(place__icontains=term)
+        ), False
     readonly_fields = ["public_id"]
 
     def save_model(self, request, obj, form, change):

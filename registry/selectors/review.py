@@ -117,27 +117,37 @@ def source_claim_counts(*, source, cap: int = COUNT_CAP) -> dict[str, int]:
 # ------------------------------------------------- the claim list's filters
 
 
-def _sources_named(value: str) -> QuerySet[Source]:
-    key = SourceAlias.normalise(value)
-    return Source.objects.filter(Q(public_id=value) | Q(aliases__key=key))
+def sources_matching(text: str) -> QuerySet[SourceAlias]:
+    """Aliases (names and short names included) containing ``text``, any
+    case: read through the trigram index on ``key`` on PostgreSQL."""
+    return SourceAlias.objects.filter(key__contains=SourceAlias.normalise(text))
+
+
+def _by_public_id_or(model, value: str, condition: Q) -> list[int]:
+    """The record with this public id, else those matching ``condition``:
+    asked apart, so each is read through its own index."""
+    exact = list(model.objects.filter(public_id=value).values_list("pk", flat=True))
+    if exact:
+        return exact
+    return list(
+        model.objects.filter(condition)
+        .order_by()
+        .values_list("pk", flat=True)[: FILTER_RECORDS + 1]
+    )
 
 
 def claims_of_source(value: str) -> Q:
     """Claims citing the source with this public id, name or alias (as
     originator or relay)."""
-    return claims_citing_condition(
-        list(_sources_named(value).values_list("pk", flat=True).distinct()[:50])
-    )
+    key = SourceAlias.normalise(value)
+    sources = _by_public_id_or(Source, value, Q(aliases__key=key))
+    return claims_citing_condition(sources[:FILTER_RECORDS])
 
 
 def claims_of_event(value: str) -> Q:
     """Claims about the event with this public id, or events whose title
     contains ``value``."""
-    events = list(
-        Event.objects.filter(Q(public_id=value) | Q(title__icontains=value))
-        .order_by()
-        .values_list("pk", flat=True)[: FILTER_RECORDS + 1]
-    )
+    events = _by_public_id_or(Event, value, Q(title__icontains=value))
     if len(events) > FILTER_RECORDS:
         return Q(event__title__icontains=value)
     return Q(event_id__in=events)
@@ -146,11 +156,7 @@ def claims_of_event(value: str) -> Q:
 def claims_of_document(value: str) -> Q:
     """Claims citing the document with this public id, or documents whose
     title contains ``value``."""
-    documents = list(
-        Document.objects.filter(Q(public_id=value) | Q(title__icontains=value))
-        .order_by()
-        .values_list("pk", flat=True)[: FILTER_RECORDS + 1]
-    )
+    documents = _by_public_id_or(Document, value, Q(title__icontains=value))
     if len(documents) > FILTER_RECORDS:
         return Q(
             Exists(
