@@ -78,5 +78,9 @@ BENCH_SIZES ?= 10000,100000
 bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=10000,100000,1000000)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
+	$(MAKE) bench-admin
 
-.PHONY: help venv lock serve replica migrate seed run test eval lint check clean e2e-deps bench
+bench-admin: venv ## Time every admin page, one logged-in client (fc_admin_<size>; BENCH_SIZES)
+	$(PY) -m bench.admin --sizes $(BENCH_SIZES) --reuse
+
+.PHONY: help venv lock serve replica migrate seed run test eval lint check clean e2e-deps bench bench-admin

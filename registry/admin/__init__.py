@@ -56,11 +56,23 @@ def _reason(exc: Exception) -> str:
 
 
 class _LargeListMixin:
-    """Lists of a million rows: counted up to a thousand, estimated past that
-    (``registry/admin/pagination.py``), never counted twice."""
+    """Lists of a million rows: counted up to 200, estimated past that
+    (``registry/admin/pagination.py``), never counted twice, read without
+    parallel workers (``review.serial_reads``)."""
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            # Bulk actions run their services' own transactions.
+            return super().changelist_view(request, extra_context)
+        with review.serial_reads(self.model.objects.db):
+            response = super().changelist_view(request, extra_context)
+            # The page's rows are read while the template renders.
+            if hasattr(response, "render"):
+                response.render()
+        return response
 
 
 class _HistoryAdmin(_LargeListMixin, SimpleHistoryAdmin):

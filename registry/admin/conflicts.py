@@ -33,6 +33,7 @@ from registry.models import (
     conflict_open_first,
 )
 from registry.presentation.svg import conflict_svg, figure_label, figure_sources
+from registry.selectors.review import serial_reads
 from registry.services import conflicts as conflict_services
 from registry.services.confidence import claim_suggested_confidence
 
@@ -72,6 +73,15 @@ class ConflictDecisionInline(admin.TabularInline):
 class ConflictAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return super().changelist_view(request, extra_context)
+        with serial_reads(Conflict.objects.db):
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
     list_display = ["quantity", "status", "figures_side_by_side", "updated_at"]
     list_filter = ["status", "kind", "metric"]
     search_fields = ["metric", "subject", "event__title", "public_id"]

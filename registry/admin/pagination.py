@@ -17,7 +17,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-EXACT_UP_TO = 1000
+# Four pages of fifty: counting further means walking further through a
+# sparse filter (claims in an open conflict are 1.5% of all).
+EXACT_UP_TO = 200
 
 
 class EstimatedCountPaginator(Paginator):
