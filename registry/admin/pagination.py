@@ -17,9 +17,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-# Four pages of fifty: counting further means walking further through a
-# sparse filter (claims in an open conflict are 1.5% of all).
-EXACT_UP_TO = 200
+from registry.selectors.review import COUNT_CAP
+
+EXACT_UP_TO = COUNT_CAP  # four pages of fifty
 
 
 class EstimatedCountPaginator(Paginator):
