@@ -73,6 +73,7 @@ class ConflictDecisionInline(admin.TabularInline):
 class ConflictAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    list_per_page = 50  # each row draws its figures side by side
 
     def changelist_view(self, request, extra_context=None):
         if request.method not in ("GET", "HEAD"):
