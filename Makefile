@@ -98,9 +98,13 @@ bench: venv ## Benchmark the public API on PostgreSQL (fc_bench; BENCH_SIZES=100
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.run --sizes $(BENCH_SIZES)
 	$(PY) -m bench.replica --claims $(firstword $(subst $(comma), ,$(BENCH_SIZES)))
+	$(MAKE) bench-admin
 
 bench-replica: venv ## Public reads from the streaming replica while the primary takes approvals
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) -m bench.replica --claims $(firstword $(subst $(comma), ,$(BENCH_SIZES)))
 
-.PHONY: help venv lock serve replica migrate seed run test eval messages lint check clean e2e-deps bench bench-replica
+bench-admin: venv ## Time every admin page, one logged-in client (fc_admin_<size>; BENCH_SIZES)
+	$(PY) -m bench.admin --sizes $(BENCH_SIZES) --reuse
+
+.PHONY: help venv lock serve replica migrate seed run test eval messages lint check clean e2e-deps bench bench-replica bench-admin

@@ -16,7 +16,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -307,6 +307,7 @@ class Document(PublicIdModel):
             models.Index(
                 fields=["-published_on", "title", "-id"], name="document_list"
             ),
+            models.Index(fields=["url"], name="document_url"),
         ]
 
     def __str__(self) -> str:
@@ -1048,6 +1049,16 @@ class ClaimTransition(models.Model):
         return f"{self.claim_id}: {self.from_state} -> {self.to_state}"
 
 
+def conflict_open_first() -> Case:
+    """Open conflicts before the others: the conflict list's first order key,
+    and the expression of its index (both must read the same)."""
+    return Case(
+        When(status="open", then=Value(0)),
+        default=Value(1),
+        output_field=models.IntegerField(),
+    )
+
+
 class Conflict(PublicIdModel):
     """Figures about one quantity whose intervals do not all overlap.
 
@@ -1106,7 +1117,17 @@ class Conflict(PublicIdModel):
                 name="conflict_settled_has_preference",
             ),
         ]
-        indexes = [models.Index(fields=["status", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            # The admin list's order: open first, then the latest changed
+            # (and the primary key the admin adds).
+            models.Index(
+                conflict_open_first(),
+                F("updated_at").desc(),
+                F("id").desc(),
+                name="conflict_list",
+            ),
+        ]
         permissions = [
             ("settle_conflict", "Can settle or explain conflicting figures"),
         ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Value, When
+from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -25,10 +25,18 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry.choices import ConflictStatus
+from registry.admin.pagination import EstimatedCountPaginator
 from registry.figures.rules import interval_text
-from registry.models import Citation, Claim, Conflict, ConflictDecision, Figure
+from registry.models import (
+    Citation,
+    Claim,
+    Conflict,
+    ConflictDecision,
+    Figure,
+    conflict_open_first,
+)
 from registry.presentation.svg import conflict_svg, figure_label, figure_sources
+from registry.selectors.review import serial_reads
 from registry.services import conflicts as conflict_services
 from registry.services.confidence import claim_suggested_confidence
 
@@ -66,6 +74,18 @@ class ConflictDecisionInline(admin.TabularInline):
 
 @admin.register(Conflict)
 class ConflictAdmin(admin.ModelAdmin):
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50  # each row draws its figures side by side
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return super().changelist_view(request, extra_context)
+        with serial_reads(Conflict.objects.db):
+            response = super().changelist_view(request, extra_context)
+            if hasattr(response, "render"):
+                response.render()
+        return response
     list_display = ["quantity", "status", "figures_side_by_side", "updated_at"]
     list_filter = ["status", "kind", "metric"]
     search_fields = ["metric", "subject", "event__title", "public_id"]
@@ -84,15 +104,10 @@ class ConflictAdmin(admin.ModelAdmin):
     fields = readonly_fields
     inlines = [ConflictDecisionInline]
     change_form_template = "admin/registry/conflict/change_form.html"
-    # Open conflicts first, then the most recently changed.
-    ordering = [
-        Case(
-            When(status=ConflictStatus.OPEN, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ).asc(),
-        "-updated_at",
-    ]
+    # Open conflicts first, then the most recently changed: the order of the
+    # index conflict_list, so a page is read from it.
+    ordering = [conflict_open_first().asc(), "-updated_at"]
+    sortable_by = []
 
     def get_queryset(self, request):
         return (

@@ -17,7 +17,9 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.utils.functional import cached_property
 
-EXACT_UP_TO = 1000
+from registry.selectors.review import COUNT_CAP
+
+EXACT_UP_TO = COUNT_CAP  # four pages of fifty
 
 
 class EstimatedCountPaginator(Paginator):

@@ -8,6 +8,40 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# "Contains" searches in the admin, each through a trigram index: the
+# expression is the one Django's icontains compares (UPPER(column::text)),
+# or the source aliases' casefolded key, which the admin searches with
+# contains.
+TRIGRAM_INDEXES = {
+    "sourcealias_key_trgm": ("registry_sourcealias", "key"),
+    "document_title_trgm": ("registry_document", "UPPER(title::text)"),
+    "event_title_trgm": ("registry_event", "UPPER(title::text)"),
+    "event_place_trgm": ("registry_event", "UPPER(place::text)"),
+}
+
+
+def trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm'")
+        if cursor.fetchone() is None:
+            return  # the searches still work, by reading the table
+    # pg_trgm is a trusted extension: the database's owner may create it.
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, (table, expression) in TRIGRAM_INDEXES.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} "
+            f"USING gin ({expression} gin_trgm_ops)"
+        )
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name in TRIGRAM_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
 def fill_submitted_at(apps, schema_editor):
     Claim = apps.get_model("registry", "Claim")
     ClaimTransition = apps.get_model("registry", "ClaimTransition")
@@ -69,6 +103,16 @@ class Migration(migrations.Migration):
             model_name='source',
             index=models.Index(fields=['name', '-id'], name='source_list'),
         ),
+        migrations.AddIndex(
+            model_name='conflict',
+            index=models.Index(models.Case(models.When(status='open', then=models.Value(0)), default=models.Value(1), output_field=models.IntegerField()), models.OrderBy(models.F('updated_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='conflict_list'),
+        ),
+        migrations.AddIndex(
+            model_name='document',
+            index=models.Index(fields=['url'], name='document_url'),
+        ),
+        # Searches by part of a word (PostgreSQL only, when pg_trgm exists).
+        migrations.RunPython(trigram_indexes, drop_trigram_indexes, elidable=False),
         # After the indexes: an index built over rows this update has just
         # changed could not be used until every older transaction ends.
         migrations.RunPython(

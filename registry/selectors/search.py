@@ -143,8 +143,10 @@ def review_search(queryset: QuerySet[Claim], text: str) -> QuerySet[Claim]:
     if not text:
         return queryset
     condition = Q(public_id=text) | claim_text_condition(text)
+    # Aliases hold names and short names too; ``key`` is the casefolded
+    # alias, trigram-indexed on PostgreSQL (migration 0010).
     sources = list(
-        SourceAlias.objects.filter(alias__icontains=text)
+        SourceAlias.objects.filter(key__contains=SourceAlias.normalise(text))
         .order_by()
         .values_list("source_id", flat=True)
         .distinct()[:ADMIN_SEARCH_SOURCES]
