@@ -96,7 +96,7 @@ def test_jsonl_export_streams_whole_lines_in_chunks_with_a_fixed_number_of_queri
 
 
 def test_jsonl_lines_are_the_detail_documents_byte_for_byte():
-    # Backslashes (which COPY doubles), quotes, escaped control characters,
+    # Backslashes (which a text COPY would double), quotes, escaped controls,
     # a character JSON escapes as \u0001 (the base mark is a raw \x01) and
     # text beyond ASCII, all through the export exactly as the detail has it.
     tricky = 'back\\slash \\\\two "quoted" tab\there\nnew \x01mark é ✓ 𝄞'
@@ -120,3 +120,28 @@ def test_csv_cells_never_start_a_formula(start):
     [row] = list(csv.DictReader(io.StringIO(text, newline="")))
     assert row["statement"].startswith(f"'{start}HYPERLINK")
     assert row["public_note"] == ""
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 7, 19, 64, 10_000])
+def test_binary_copy_values_are_read_whatever_the_blocks(block):
+    values = [b"", b'{"a":"\\\\"}', "é ✓ \x01".encode(), b"x" * 300]
+    stream = (
+        b"PGCOPY\n\xff\r\n\x00"
+        + (0).to_bytes(4, "big")  # flags
+        + (3).to_bytes(4, "big")  # a header extension of three bytes
+        + b"ext"
+        + b"".join(
+            (1).to_bytes(2, "big") + len(v).to_bytes(4, "big") + v for v in values
+        )
+        + b"\xff\xff"
+    )
+    blocks = [stream[i : i + block] for i in range(0, len(stream), block)]
+    read = []
+
+    def copy():
+        for b in blocks:
+            read.append(b)
+            yield b
+
+    assert list(public._binary_copy_values(copy())) == values
+    assert len(read) == len(blocks)  # read to the end
