@@ -351,3 +351,21 @@ def test_each_list_is_read_in_its_order_from_an_index(
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan, plan
     assert "Sort" not in plan, plan
+
+
+def test_an_imported_claim_keeps_its_place_in_the_queue(editor, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    from tests.test_transfer import export, wipe
+
+    claim = make_claim(editor, statement="Waiting for review", submit=True)
+    submitted = ClaimTransition.objects.get(claim=claim, to_state="in_review")
+    path = tmp_path / "registry.jsonl"
+    path.write_text(export(), encoding="utf-8")
+    wipe()
+    call_command("import_registry", str(path), stdout=io.StringIO())
+    imported = Claim.objects.get(public_id=claim.public_id)
+    assert imported.state == "in_review"
+    assert imported.submitted_at == submitted.created_at
