@@ -21,8 +21,8 @@ def race(monkeypatch, claim, *calls):
     """
     original_hook = services._after_transition
 
-    def slow_hook(locked):
-        original_hook(locked)
+    def slow_hook(*args, **kwargs):
+        original_hook(*args, **kwargs)
         time.sleep(0.3)
 
     monkeypatch.setattr(services, "_after_transition", slow_hook)
@@ -36,6 +36,8 @@ def race(monkeypatch, claim, *calls):
             outcomes[index] = "won"
         except (ValidationError, PermissionDenied) as exc:
             outcomes[index] = " ".join(getattr(exc, "messages", [str(exc)]))
+        except Exception as exc:  # noqa: BLE001 - shown by the assertions
+            outcomes[index] = f"raised {exc!r}"
         finally:
             connection.close()
 
