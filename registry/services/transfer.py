@@ -292,10 +292,54 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+class _Retry(Exception):
+    """The bulk path met an error only the database saw, which it cannot pin
+    on a record: import again record by record, which names it."""
+
+
+# Rows held before a bulk write (all types together).
+BULK_BATCH = 5000
+# In the order they are written (foreign keys are checked at commit anyway).
+BULK_MODELS = (
+    Source,
+    SourceAlias,
+    Document,
+    Event,
+    Claim,
+    Citation,
+    CitationRelay,
+    Figure,
+    ClaimTransition,
+)
+# Rows that others point at get their keys up front; the rest are numbered
+# by the database.
+KEYED = frozenset({Source, Document, Event, Claim, Citation, Figure})
+HISTORY = frozenset({Source, Document, Event, Claim, Citation, Figure})
+
+
 class _Importer:
     def __init__(
-        self, *, base_dir: Path | None, existing: str, actor=None, dry_run=False
+        self,
+        *,
+        base_dir: Path | None,
+        existing: str,
+        actor=None,
+        dry_run=False,
+        bulk=False,
     ):
+        # Bulk: rows are validated in Python as one by one, but written a
+        # batch at a time (COPY / bulk_create) with keys allocated up front.
+        # Only into an empty registry, where nothing stored can clash, and
+        # only for sources, documents, events and claims: the first record of
+        # another type writes what is pending and goes on row by row.
+        self.bulk = bulk
+        self.pending: dict[type, list] = {model: [] for model in BULK_MODELS}
+        self.pending_count = 0
+        self.ids: dict[type, Any] = {}
+        self.seen_ids: dict[type, set[str]] = {}
+        self.alias_keys: dict[str, SourceAlias] = {}
+        # The documents of the claim being read, in citation order.
+        self.claim_documents: list[Document] = []
         self.base_dir = base_dir
         self.actor = actor
         self.dry_run = dry_run
@@ -325,7 +369,12 @@ class _Importer:
             try:
                 cache[ref] = model.objects.get(public_id=ref)
             except ObjectDoesNotExist:
-                if model is Source:
+                if model is Source and self.bulk:
+                    clash = self.alias_keys.get(SourceAlias.normalise(ref))
+                    if clash is not None:
+                        cache[ref] = clash.source
+                        return clash.source
+                elif model is Source:
                     matches = list(Source.objects.by_alias(ref)[:2])
                     if len(matches) == 1:
                         cache[ref] = matches[0]
@@ -527,10 +576,123 @@ class _Importer:
         # on insert anyway: validating them in Django costs a query each
         # (most of an import's time), and a violation still stops the import
         # at this record, named by its constraint.
+        if self.bulk:
+            self._queue_valid(obj, exclude)
+            return
         obj.full_clean(
             exclude=list(exclude), validate_unique=True, validate_constraints=False
         )
         obj.save(touch=False) if hasattr(obj, "public_id") else obj.save()
+
+    def _save_row(self, obj) -> None:
+        """A citation or a figure: validated, then saved (or queued)."""
+        if self.bulk:
+            self._queue_valid(obj, ())
+            return
+        obj.full_clean(validate_constraints=False)
+        obj.save()
+
+    def _insert(self, obj) -> None:
+        """A row with nothing to validate: a transition, a relay, an alias."""
+        if not self.bulk:
+            obj.save()
+            return
+        if isinstance(obj, SourceAlias):
+            obj.key = SourceAlias.normalise(obj.alias)
+            self.alias_keys[obj.key] = obj
+        self._queue(obj)
+
+    def _alias_owner(self, key: str) -> SourceAlias | None:
+        if self.bulk:
+            return self.alias_keys.get(key)
+        return SourceAlias.objects.filter(key=key).first()
+
+    # -- the bulk path
+
+    def _queue_valid(self, obj, exclude: Iterable[str]) -> None:
+        """Validate as ``full_clean`` would, without a query: references were
+        resolved by this importer (so foreign keys are not looked up again)
+        and uniqueness is checked against this file, the registry being empty."""
+        model = type(obj)
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        obj.full_clean(
+            exclude=[*exclude, *relations],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        if hasattr(obj, "public_id"):
+            seen = self.seen_ids.setdefault(model, set())
+            if obj.public_id in seen:
+                raise ValidationError(
+                    {
+                        "public_id": f"{model._meta.verbose_name.capitalize()} "
+                        "with this Public id already exists."
+                    }
+                )
+            seen.add(obj.public_id)
+        if model is Source:
+            # Source.clean and Source.save, against the aliases of this file
+            # (the stored ones are none): a name or short name is an alias too.
+            for name in ("name", "short_name"):
+                value = getattr(obj, name)
+                clash = self.alias_keys.get(SourceAlias.normalise(value or ""))
+                if value and clash is not None and clash.source is not obj:
+                    raise ValidationError(
+                        {name: f"{clash.alias!r} already names {clash.source}."}
+                    )
+        if model is Document:
+            obj.content_hash = text_hash(obj.text)
+        if model in KEYED:
+            allocator = self.ids.get(model)
+            if allocator is None:
+                from registry.services.bulk import IdAllocator
+
+                allocator = self.ids[model] = IdAllocator(model)
+            obj.pk = allocator.take()
+            obj._state.adding = False
+            obj._state.db = "default"
+        if model is Source:
+            for value in (obj.name, obj.short_name):
+                key = SourceAlias.normalise(value or "")
+                if value and key not in self.alias_keys:
+                    self._insert(SourceAlias(source=obj, alias=value))
+        self._queue(obj)
+
+    def _queue(self, obj) -> None:
+        self.pending[type(obj)].append(obj)
+        self.pending_count += 1
+        if self.pending_count >= BULK_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every queued row (and its history row) now."""
+        from registry.services.bulk import history_rows, write_rows
+
+        if not self.pending_count:
+            return
+        try:
+            with transaction.atomic():
+                for model in BULK_MODELS:
+                    rows = self.pending[model]
+                    if not rows:
+                        continue
+                    write_rows(model, rows, with_pk=model in KEYED)
+                    if model in HISTORY:
+                        write_rows(
+                            model.history.model,
+                            history_rows(model, rows),
+                            with_pk=False,
+                        )
+                    self.pending[model] = []
+        except DatabaseError as exc:
+            raise _Retry(str(exc)) from exc
+        self.pending_count = 0
+
+    def bulk_off(self) -> None:
+        """Write what is pending and go on one row at a time."""
+        if self.bulk:
+            self.flush()
+            self.bulk = False
 
     def import_source(self, number: int, record: dict) -> None:
         if self._exists(Source, record):
@@ -549,11 +711,11 @@ class _Importer:
         self._save(source)
         for alias in record.get("aliases") or []:
             key = SourceAlias.normalise(alias)
-            clash = SourceAlias.objects.filter(key=key).first()
+            clash = self._alias_owner(key)
             if clash is not None and clash.source_id != source.pk:
                 raise ValueError(f"alias {alias!r} already names {clash.source}")
             if clash is None:
-                SourceAlias.objects.create(source=source, alias=alias)
+                self._insert(SourceAlias(source=source, alias=alias))
         self.sources[source.public_id] = source
         if record.get("parent"):
             self.source_parents.append((number, record, source, record["parent"]))
@@ -671,6 +833,7 @@ class _Importer:
         if record.get("corrects"):
             self.claim_corrects.append((number, record, claim, record["corrects"]))
 
+        self.claim_documents = []
         for index, item in enumerate(record.get("citations") or [], start=1):
             try:
                 self._citation(claim, item)
@@ -692,26 +855,28 @@ class _Importer:
                 )
                 raise ValueError(f"figure {index}: {reason}") from exc
         for item in record.get("transitions") or []:
-            ClaimTransition.objects.create(
-                claim=claim,
-                actor=self.user(item.get("actor")),
-                from_state=item["from"],
-                to_state=item["to"],
-                comment=item.get("comment") or "",
-                created_at=_datetime(item["at"], "at"),
+            self._insert(
+                ClaimTransition(
+                    claim=claim,
+                    actor=self.user(item.get("actor")),
+                    from_state=item["from"],
+                    to_state=item["to"],
+                    comment=item.get("comment") or "",
+                    created_at=_datetime(item["at"], "at"),
+                )
             )
         self.result.created["claims"] += 1
 
     def _citation(self, claim: Claim, item: dict) -> None:
         citation, relays = self._build_citation(claim, item)
-        citation.full_clean(validate_constraints=False)
-        citation.save()
+        self._save_row(citation)
+        self.claim_documents.append(citation.document)
         self._relays(citation, relays)
 
     def _relays(self, citation: Citation, relays: list[Source]) -> None:
         for position, source in enumerate(relays, start=1):
-            CitationRelay.objects.create(
-                citation=citation, source=source, position=position
+            self._insert(
+                CitationRelay(citation=citation, source=source, position=position)
             )
 
     def import_citation(self, number: int, record: dict) -> None:
@@ -799,9 +964,10 @@ class _Importer:
             # Only the wording is given: read it in the language it was cited in.
             from registry.figures.parser import parse_figure_text
 
-            cited = claim.citations.select_related("document").first()
+            # The claim's first citation, read just before its figures.
+            cited = self.claim_documents[0] if self.claim_documents else None
             parsed = parse_figure_text(
-                item["stated"], cited.document.language if cited else "en"
+                item["stated"], cited.language if cited else "en"
             )
             item = {
                 **item,
@@ -832,8 +998,7 @@ class _Importer:
             figure.unit = ""
         figure.derive_interval()
         figure.quantity_key = figure.compute_quantity_key()
-        figure.full_clean(validate_constraints=False)
-        figure.save()
+        self._save_row(figure)
         self.quantity_keys.add(figure.quantity_key)
         return figure
 
@@ -930,7 +1095,9 @@ class _Importer:
                 figure.save(update_fields=["revises"])
             except (IndexError, KeyError, TypeError) as exc:
                 raise RecordError(
-                    number, record, f"figure {index}: revises: unknown figure {ref!r}",
+                    number,
+                    record,
+                    f"figure {index}: revises: unknown figure {ref!r}",
                     self.where,
                 ) from exc
             except RECORD_FAILURES as exc:
@@ -968,8 +1135,15 @@ class _Importer:
         return None
 
 
+def _registry_is_empty() -> bool:
+    return not any(
+        model.objects.exists()
+        for model in (Source, SourceAlias, Document, Event, Claim, Conflict)
+    )
+
+
 def import_records(
-    records: Iterable[dict | Line],
+    records: Iterable[dict | Line] | Callable[[], Iterable[dict | Line]],
     *,
     base_dir: Path | None = None,
     existing: str = "error",
@@ -977,17 +1151,63 @@ def import_records(
     actor=None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Import records in one transaction; raise RecordError on the first bad one.
 
     ``records`` are what ``read_records`` yields (numbered lines), or plain
-    dicts numbered from 1. Every record is checked against the published
-    schema (``docs/import-format.schema.json``) before it is read. A file
-    needs its header line unless it is a seed (``base_dir`` given, no
+    dicts numbered from 1, or a function returning them afresh. Every record
+    is checked against the published schema
+    (``docs/import-format.schema.json``) before it is read. A file needs its
+    header line unless it is a seed (``base_dir`` given, no
     ``require_header``).
+
+    Into an empty registry the records are written in bulk (``bulk=None``
+    decides so): the same checks, a batch of rows written at once. Should
+    the database refuse a batch (a constraint only it checks), the import
+    starts again row by row, which names the record; that needs records
+    that can be read twice (a list or a function).
     """
+    again = records if callable(records) else None
+    if again is None and not isinstance(records, Iterator):
+        again = lambda: records  # noqa: E731 - a list reads twice
+    if bulk is None:
+        bulk = again is not None and _registry_is_empty()
+    if bulk:
+        try:
+            return _import(
+                again(),
+                base_dir=base_dir,
+                existing=existing,
+                require_header=require_header,
+                actor=actor,
+                dry_run=dry_run,
+                progress=progress,
+                bulk=True,
+            )
+        except _Retry:
+            pass
+    return _import(
+        again() if again is not None else records,
+        base_dir=base_dir,
+        existing=existing,
+        require_header=require_header,
+        actor=actor,
+        dry_run=dry_run,
+        progress=progress,
+        bulk=False,
+    )
+
+
+def _import(
+    records, *, base_dir, existing, require_header, actor, dry_run, progress, bulk
+) -> ImportResult:
     importer = _Importer(
-        base_dir=base_dir, existing=existing, actor=actor, dry_run=dry_run
+        base_dir=base_dir,
+        existing=existing,
+        actor=actor,
+        dry_run=dry_run,
+        bulk=bulk,
     )
     if require_header is None:
         require_header = base_dir is None
@@ -1026,11 +1246,17 @@ def import_records(
                     f"missing header line (type 'meta', format {FORMAT!r})",
                     importer.where,
                 )
+            if kind not in {"source", "document", "event", "claim"}:
+                importer.bulk_off()
             try:
-                # A savepoint per record keeps PostgreSQL's transaction usable
-                # long enough to report which record failed.
-                with transaction.atomic():
+                if importer.bulk:
+                    # Nothing written here: no savepoint needed to report.
                     handlers[kind](number, record)
+                else:
+                    # A savepoint per record keeps PostgreSQL's transaction
+                    # usable long enough to report which record failed.
+                    with transaction.atomic():
+                        handlers[kind](number, record)
             except RecordError:
                 raise
             except ValidationError as exc:
@@ -1045,6 +1271,7 @@ def import_records(
             raise RecordError(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
+        importer.bulk_off()
         importer.finish()
         if dry_run:
             # Every record was checked and written as a real import would
@@ -1082,17 +1309,19 @@ def import_file(
     actor=None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Import a JSON Lines file (header required) or a YAML seed list; a
     document's ``text_file`` is read from the file's folder, never outside it."""
     return import_records(
-        read_records(path),
+        lambda: read_records(path),
         base_dir=path.parent,
         existing=existing,
         actor=actor,
         dry_run=dry_run,
         require_header=path.suffix not in {".yaml", ".yml"},
         progress=progress,
+        bulk=bulk,
     )
 
 
