@@ -93,7 +93,9 @@ def write_rows(model, objs: Sequence, *, with_pk: bool = True) -> int:
     converters = [
         (f.attname, None if f.get_internal_type() in plain else f) for f in fields
     ]
+    # The driver's errors as Django's (IntegrityError, DataError, ...).
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(
             f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN"
