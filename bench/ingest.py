@@ -25,6 +25,7 @@ from pathlib import Path
 
 import psycopg
 
+from bench import generate as bench_generate
 from bench.generate import generate, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,9 +152,15 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=ROOT / "var" / "ingest")
     parser.add_argument("--slow", action="store_true", help="row by row")
     parser.add_argument("--limit-claims", type=int)
+    parser.add_argument("--generate-only", action="store_true")
     args = parser.parse_args()
     if args.claims:
+        # An export reads the registry's own tables, not the public
+        # projection: leave the projection of the source empty.
+        bench_generate.fill_projection = lambda url, workers=2: {}
         print(generate(args.source_url, args.claims), flush=True)
+    if args.generate_only:
+        return
     print(
         json.dumps(
             run(
