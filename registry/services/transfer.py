@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,6 +59,8 @@ from registry.models import (
 )
 from registry.services.conflicts import record_decision
 from registry.services.import_schema import check_record
+
+log = logging.getLogger(__name__)
 
 FORMAT = "factcheck-registry"
 VERSION = 1
@@ -1209,6 +1213,7 @@ def _import(
         "citation": importer.import_citation,
         "conflict": importer.import_conflict,
     }
+    started = time.monotonic()
     with transaction.atomic():
         seen_header = False
         for position, item in enumerate(records, start=1):
@@ -1263,6 +1268,11 @@ def _import(
             )
         importer.bulk_off()
         importer.finish()
+        log.info(
+            "import: records read and written in %.1f s (%s)",
+            time.monotonic() - started,
+            "bulk" if bulk else "row by row",
+        )
         if dry_run:
             # Every record was checked and written as a real import would
             # write it; none of it stays.
@@ -1277,9 +1287,12 @@ def _import(
             projection_refresh,
         )
 
+        mark = time.monotonic()
         detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
         if detected.opened:
             importer.result.created["conflicts detected"] += len(detected.opened)
+        log.info("import: conflicts refreshed in %.1f s", time.monotonic() - mark)
+        mark = time.monotonic()
         if importer.was_empty.get(Claim):
             # No claim before this file, so the projection held none: one
             # rebuild in batches gives the same rows as refreshing each claim,
@@ -1289,6 +1302,7 @@ def _import(
             projection_refresh(
                 claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
             )
+        log.info("import: public projection written in %.1f s", time.monotonic() - mark)
     return importer.result
 
 
