@@ -182,6 +182,19 @@ def run(
     return result
 
 
+def bench_size(claims: int, url: str) -> dict:
+    """Generate ``claims`` into ``<url>_src``, detect its conflicts, then
+    export, restore into ``<url>_restore`` and export again."""
+    source, target = f"{url}_src", f"{url}_restore"
+    bench_generate.fill_projection = lambda url, workers=2: {}
+    generate(source, claims)
+    detect_conflicts(source)
+    return {
+        "size": claims,
+        **run(source, target, ROOT / "var" / "ingest" / str(claims)),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source-url", required=True)
