@@ -23,6 +23,7 @@ from registry.models import (
     PublicClaim,
     Source,
 )
+from registry.services import transfer
 from registry.services.transfer import (
     RecordError,
     export_records,
@@ -256,7 +257,10 @@ def history_counts() -> list[int]:
     return [m.history.count() for m in (Source, Document, Event, Claim, Figure)]
 
 
-def test_bulk_and_row_by_row_write_the_same_registry_and_history():
+def test_bulk_and_row_by_row_write_the_same_registry_and_history(monkeypatch):
+    # Small batches: claims written, forgotten, then named by a correction,
+    # a revision and a conflict read later in the file.
+    monkeypatch.setattr(transfer, "BULK_BATCH", 25)
     records = synthetic(40)
     import_records(records, bulk=True)
     bulk, bulk_history = export(), history_counts()

@@ -681,6 +681,10 @@ class _Importer:
         except DatabaseError as exc:
             raise _Retry(str(exc)) from exc
         self.pending_count = 0
+        # Written claims are looked up in the database from now on (by the
+        # few records that name one: corrections, revisions, conflicts), so
+        # memory does not grow with the number of claims.
+        self.claims.clear()
 
     def bulk_off(self) -> None:
         """Write what is pending and go on one row at a time."""
