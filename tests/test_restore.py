@@ -10,6 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
 
 from registry.models import (
     Citation,
@@ -29,6 +31,7 @@ from registry.services.transfer import (
     export_records,
     import_records,
 )
+from tests import test_import_strict as strict
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +305,28 @@ def test_a_quote_off_its_offsets_is_named_in_bulk():
     with pytest.raises(RecordError, match=r"\(claim 'c0000'\): citation 1: quote"):
         import_records(records)
     assert not Claim.objects.exists()
+
+
+@settings(
+    max_examples=300,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(data=st.data())
+def test_the_fast_schema_check_accepts_nothing_jsonschema_refuses(data):
+    """The importer trusts jsonschema-rs when it accepts a record; it must
+    never accept one that jsonschema (whose messages we show) refuses."""
+    from registry.services import import_schema
+
+    records = [r for r in strict.base() if r["type"] != "meta"]
+    for _ in range(data.draw(st.integers(1, 3))):
+        strict._mutate(data, records)
+    for record in records:
+        if not isinstance(record, dict) or record.get("type") not in (
+            import_schema.record_types()
+        ):
+            continue
+        fast = import_schema._fast_validators()[record["type"]]
+        slow = import_schema._validators()[record["type"]]
+        if fast.is_valid(record):
+            assert slow.is_valid(record), record

@@ -609,11 +609,16 @@ class _Importer:
         and uniqueness is checked against this file, the registry being empty."""
         model = type(obj)
         relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
-        obj.full_clean(
-            exclude=[*exclude, *relations],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        if model is Source:
+            # Source.clean asks the database for alias clashes and walks the
+            # parents (set at the end): both are done here, against the file.
+            obj.clean_fields(exclude=[*exclude, *relations])
+        else:
+            obj.full_clean(
+                exclude=[*exclude, *relations],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         if hasattr(obj, "public_id"):
             seen = self.seen_ids.setdefault(model, set())
             if obj.public_id in seen:
