@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone
 
 # Primary keys fetched from a sequence per round trip.
@@ -90,6 +90,7 @@ def write_rows(model, objs: Sequence, *, with_pk: bool = True) -> int:
         "AutoField",
         "BigAutoField",
     }
+    db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it is asked per value
     converters = [
         (f.attname, None if f.get_internal_type() in plain else f) for f in fields
     ]
@@ -106,7 +107,7 @@ def write_rows(model, objs: Sequence, *, with_pk: bool = True) -> int:
                 [
                     getattr(obj, name)
                     if field is None
-                    else field.get_db_prep_save(getattr(obj, name), connection)
+                    else field.get_db_prep_save(getattr(obj, name), db)
                     for name, field in converters
                 ]
             )
