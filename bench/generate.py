@@ -87,9 +87,15 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def quantity_key(event_id: int, metric: str, subject: str) -> str:
-    # As Figure.compute_quantity_key: kind, event, metric, subject, period.
-    return text_hash("\x1f".join(["quantity", str(event_id), metric, subject, "", ""]))
+def quantity_key(event_public_id: str, metric: str, subject: str) -> str:
+    # As Figure.compute_quantity_key: kind, event's public id (not its row
+    # id: keys survive an export and import), metric, subject, period.
+    from registry.figures.vocabulary import canonical_subject
+
+    subject = canonical_subject(subject).casefold()
+    return text_hash(
+        "\x1f".join(["quantity", event_public_id, metric, subject, "", ""])
+    )
 
 
 def interval(qualifier: str, value: int) -> tuple[int, int | None]:
@@ -207,14 +213,16 @@ def generate(
                 "place_precision) FROM STDIN"
             ) as copy:
                 event_place = {}
+                event_public = {}
                 for i in range(1, n_events + 1):
                     place = PLACES[i % len(PLACES)]
                     event_place[i] = place
+                    event_public[i] = public_id(rng)
                     day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 1800))
                     copy.write_row(
                         (
                             i,
-                            public_id(rng),
+                            event_public[i],
                             NOW,
                             NOW,
                             f"{rng.choice(ACTORS)} attack near {place} ({i})",
@@ -272,7 +280,7 @@ def generate(
                             else max(1, base - rng.randint(0, base // 3))
                         )
                     low, high = interval(qualifier, value)
-                    key = quantity_key(event, metric, subject)
+                    key = quantity_key(event_public[event], metric, subject)
                     stated = STATED[qualifier].format(v=value)
                     figures.append(
                         (

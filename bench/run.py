@@ -543,7 +543,18 @@ def main() -> None:
     parser.add_argument(
         "--no-datasette", action="store_true", help="skip the Datasette comparison"
     )
+    parser.add_argument(
+        "--ingest",
+        action="store_true",
+        help="only measure export and restore at each size (bench/ingest.py)",
+    )
     args = parser.parse_args()
+    if args.ingest:
+        from bench.ingest import bench_size
+
+        for size in args.sizes.split(","):
+            print(json.dumps(bench_size(int(size), args.database_url), indent=2))
+        return
     datasette = not args.no_datasette and datasette_ready()
     urls = args.database_url.split(",")
     results = []

@@ -65,6 +65,7 @@ from registry.models import (
 )
 from registry.presentation import claimreview
 from registry.presentation import claims as shapes
+from registry.services.bulk import write_rows
 
 # Where a request's base address goes in stored documents. The JSON encoder
 # writes every control character in a string as an escape, so a raw \x01
@@ -349,10 +350,32 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
     return rows
 
 
-def _write_quantities(keys: set[str], now) -> tuple[set[str], dict[str, dict]]:
+def _write_quantities(
+    keys: set[str], now, *, fresh: bool = False
+) -> tuple[set[str], dict[str, dict]]:
     """Store the quantities' facts; return the keys whose facts changed and
-    the facts of every key that has some."""
+    the facts of every key that has some. ``fresh``: the table holds none of
+    them (a rebuild), so they are written in one batch."""
     computed = compute_quantities(keys)
+    if fresh:
+        write_rows(
+            PublicQuantity,
+            [
+                PublicQuantity(
+                    quantity_key=key,
+                    conflict_public_id=row.conflict_public_id,
+                    has_conflict=bool(row.conflict_public_id),
+                    status=row.status,
+                    event_id=row.event_id,
+                    metric=row.metric,
+                    body=_dumps(row.facts),
+                    content_hash=row.content_hash,
+                    updated_at=now,
+                )
+                for key, row in computed.items()
+            ],
+        )
+        return set(computed), {k: r.facts for k, r in computed.items()}
     stored = {
         q.quantity_key: q
         for q in PublicQuantity.objects.filter(quantity_key__in=keys).only(
@@ -557,7 +580,9 @@ def compute_claims(ids: Iterable[int], facts: dict[str, dict]) -> dict[int, Clai
         )
         correction = ""
         if claim.state != ClaimState.APPROVED:
-            position = next(i for i, c in enumerate(chain or [claim]) if c.pk == claim.pk)
+            position = next(
+                i for i, c in enumerate(chain or [claim]) if c.pk == claim.pk
+            )
             successor = (chain or [claim])[position + 1 : position + 2]
             correction = _dumps(
                 shapes.correction_data(
@@ -575,15 +600,58 @@ def compute_claims(ids: Iterable[int], facts: dict[str, dict]) -> dict[int, Clai
             correction=correction,
             corrected_at=corrected_at.get(claim.pk),
             facets=facets,
-            content_hash=_hash(
-                _dumps(doc), review, correction, repr(sorted(facets))
-            ),
+            content_hash=_hash(_dumps(doc), review, correction, repr(sorted(facets))),
         )
     return rows
 
 
-def _write_claims(ids: set[int], facts: dict[str, dict], now) -> int:
+def _public_claim(row: ClaimRow, updated_at) -> PublicClaim:
+    claim = row.claim
+    return PublicClaim(
+        claim=claim,
+        public_id=claim.public_id,
+        state=claim.state,
+        kind=claim.kind,
+        confidence=claim.confidence,
+        has_conflict=row.doc["has_conflict"],
+        event_id=claim.event_id,
+        event_date_earliest=claim.event.date_earliest if claim.event else None,
+        event_date_latest=claim.event.date_latest if claim.event else None,
+        published_at=claim.published_at,
+        updated_at=updated_at,
+        corrected_at=row.corrected_at,
+        body=_dumps({**row.doc, "updated_at": shapes.iso(updated_at)}),
+        claimreview=row.claimreview,
+        correction=row.correction,
+        content_hash=row.content_hash,
+    )
+
+
+def _public_facets(row: ClaimRow) -> list[PublicFacet]:
+    return [
+        PublicFacet(
+            claim_id=row.claim.pk,
+            facet=facet,
+            value=value[:300],
+            published_at=row.claim.published_at,
+        )
+        for facet, value in sorted(row.facets)
+    ]
+
+
+def _write_claims(
+    ids: set[int], facts: dict[str, dict], now, *, fresh: bool = False
+) -> int:
+    """``fresh``: none of these claims has a row yet (a rebuild); they are
+    written as first published, in one batch."""
     computed = compute_claims(ids, facts)
+    if fresh:
+        rows = list(computed.values())
+        write_rows(PublicClaim, [_public_claim(r, r.claim.updated_at) for r in rows])
+        write_rows(
+            PublicFacet, [f for r in rows for f in _public_facets(r)], with_pk=False
+        )
+        return len(rows)
     stored = {
         p.pk: p
         for p in PublicClaim.objects.filter(pk__in=list(ids)).only(
@@ -599,39 +667,12 @@ def _write_claims(ids: set[int], facts: dict[str, dict], now) -> int:
         if old is not None and old.content_hash == row.content_hash:
             continue
         changed += 1
-        claim = row.claim
         # First publication: the claim's own last change; later: now.
-        updated_at = now if old is not None else claim.updated_at
-        body = _dumps({**row.doc, "updated_at": shapes.iso(updated_at)})
+        updated_at = now if old is not None else row.claim.updated_at
         if old is not None:
             old.delete()
-        public = PublicClaim.objects.create(
-            claim=claim,
-            public_id=claim.public_id,
-            state=claim.state,
-            kind=claim.kind,
-            confidence=claim.confidence,
-            has_conflict=row.doc["has_conflict"],
-            event_id=claim.event_id,
-            event_date_earliest=claim.event.date_earliest if claim.event else None,
-            event_date_latest=claim.event.date_latest if claim.event else None,
-            published_at=claim.published_at,
-            updated_at=updated_at,
-            corrected_at=row.corrected_at,
-            body=body,
-            claimreview=row.claimreview,
-            correction=row.correction,
-            content_hash=row.content_hash,
-        )
-        PublicFacet.objects.bulk_create(
-            PublicFacet(
-                claim=public,
-                facet=facet,
-                value=value[:300],
-                published_at=claim.published_at,
-            )
-            for facet, value in sorted(row.facets)
-        )
+        _public_claim(row, updated_at).save(force_insert=True)
+        PublicFacet.objects.bulk_create(_public_facets(row))
     return changed
 
 
@@ -715,7 +756,7 @@ def projection_rebuild(*, batch: int = 2000, progress=None) -> dict[str, int]:
             )
         )
         for start in range(0, len(keys), batch):
-            _write_quantities(set(keys[start : start + batch]), now)
+            _write_quantities(set(keys[start : start + batch]), now, fresh=True)
         last, claims = 0, 0
         while True:
             ids = list(
@@ -727,7 +768,7 @@ def projection_rebuild(*, batch: int = 2000, progress=None) -> dict[str, int]:
                 break
             last = ids[-1]
             claims += _write_claims(
-                set(ids), _stored_facts(_figure_keys(ids)), now
+                set(ids), _stored_facts(_figure_keys(ids)), now, fresh=True
             )
             if progress is not None:
                 progress(len(ids))
@@ -749,9 +790,7 @@ def projection_check() -> list[str]:
             "quantity_key", flat=True
         )
     )
-    stored_q = {
-        q.quantity_key: q.content_hash for q in PublicQuantity.objects.all()
-    }
+    stored_q = {q.quantity_key: q.content_hash for q in PublicQuantity.objects.all()}
     fresh_q = compute_quantities(keys)
     for key in sorted(set(stored_q) | set(fresh_q)):
         if key not in fresh_q:

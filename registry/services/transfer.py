@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,9 +58,11 @@ from registry.models import (
     SourceAlias,
     text_hash,
 )
-from registry.selectors.review import citation_at, citation_ref
+from registry.selectors.review import citation_at
 from registry.services.conflicts import record_decision
 from registry.services.import_schema import check_record
+
+log = logging.getLogger(__name__)
 
 FORMAT = "factcheck-registry"
 VERSION = 1
@@ -271,16 +275,6 @@ def _time(value: Any, name: str) -> dt.time | None:
     return parsed
 
 
-def _figure_ref(figure: Figure) -> dict:
-    """A figure as its claim's id and its position among the claim's figures."""
-    siblings = list(
-        Figure.objects.filter(claim_id=figure.claim_id)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    return {"claim": figure.claim.public_id, "index": siblings.index(figure.pk)}
-
-
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -294,10 +288,54 @@ def _messages(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+class _Retry(Exception):
+    """The bulk path met an error only the database saw, which it cannot pin
+    on a record: import again record by record, which names it."""
+
+
+# Rows held before a bulk write (all types together).
+BULK_BATCH = 5000
+# In the order they are written (foreign keys are checked at commit anyway).
+BULK_MODELS = (
+    Source,
+    SourceAlias,
+    Document,
+    Event,
+    Claim,
+    Citation,
+    CitationRelay,
+    Figure,
+    ClaimTransition,
+)
+# Rows that others point at get their keys up front; the rest are numbered
+# by the database.
+KEYED = frozenset({Source, Document, Event, Claim, Citation, Figure})
+HISTORY = frozenset({Source, Document, Event, Claim, Citation, Figure})
+
+
 class _Importer:
     def __init__(
-        self, *, base_dir: Path | None, existing: str, actor=None, dry_run=False
+        self,
+        *,
+        base_dir: Path | None,
+        existing: str,
+        actor=None,
+        dry_run=False,
+        bulk=False,
     ):
+        # Bulk: rows are validated in Python as one by one, but written a
+        # batch at a time (COPY / bulk_create) with keys allocated up front.
+        # Only into an empty registry, where nothing stored can clash, and
+        # only for sources, documents, events and claims: the first record of
+        # another type writes what is pending and goes on row by row.
+        self.bulk = bulk
+        self.pending: dict[type, list] = {model: [] for model in BULK_MODELS}
+        self.pending_count = 0
+        self.ids: dict[type, Any] = {}
+        self.seen_ids: dict[type, set[str]] = {}
+        self.alias_keys: dict[str, SourceAlias] = {}
+        # The documents of the claim being read, in citation order.
+        self.claim_documents: list[Document] = []
         self.base_dir = base_dir
         self.actor = actor
         self.dry_run = dry_run
@@ -329,7 +367,12 @@ class _Importer:
             try:
                 cache[ref] = model.objects.get(public_id=ref)
             except ObjectDoesNotExist:
-                if model is Source:
+                if model is Source and self.bulk:
+                    clash = self.alias_keys.get(SourceAlias.normalise(ref))
+                    if clash is not None:
+                        cache[ref] = clash.source
+                        return clash.source
+                elif model is Source:
                     matches = list(Source.objects.by_alias(ref)[:2])
                     if len(matches) == 1:
                         cache[ref] = matches[0]
@@ -531,10 +574,132 @@ class _Importer:
         # on insert anyway: validating them in Django costs a query each
         # (most of an import's time), and a violation still stops the import
         # at this record, named by its constraint.
+        if self.bulk:
+            self._queue_valid(obj, exclude)
+            return
         obj.full_clean(
             exclude=list(exclude), validate_unique=True, validate_constraints=False
         )
         obj.save(touch=False) if hasattr(obj, "public_id") else obj.save()
+
+    def _save_row(self, obj) -> None:
+        """A citation or a figure: validated, then saved (or queued)."""
+        if self.bulk:
+            self._queue_valid(obj, ())
+            return
+        obj.full_clean(validate_constraints=False)
+        obj.save()
+
+    def _insert(self, obj) -> None:
+        """A row with nothing to validate: a transition, a relay, an alias."""
+        if not self.bulk:
+            obj.save()
+            return
+        if isinstance(obj, SourceAlias):
+            obj.key = SourceAlias.normalise(obj.alias)
+            self.alias_keys[obj.key] = obj
+        self._queue(obj)
+
+    def _alias_owner(self, key: str) -> SourceAlias | None:
+        if self.bulk:
+            return self.alias_keys.get(key)
+        return SourceAlias.objects.filter(key=key).first()
+
+    # -- the bulk path
+
+    def _queue_valid(self, obj, exclude: Iterable[str]) -> None:
+        """Validate as ``full_clean`` would, without a query: references were
+        resolved by this importer (so foreign keys are not looked up again)
+        and uniqueness is checked against this file, the registry being empty."""
+        model = type(obj)
+        relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+        if model is Source:
+            # Source.clean asks the database for alias clashes and walks the
+            # parents (set at the end): both are done here, against the file.
+            obj.clean_fields(exclude=[*exclude, *relations])
+        else:
+            obj.full_clean(
+                exclude=[*exclude, *relations],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        if hasattr(obj, "public_id"):
+            seen = self.seen_ids.setdefault(model, set())
+            if obj.public_id in seen:
+                raise ValidationError(
+                    {
+                        "public_id": f"{model._meta.verbose_name.capitalize()} "
+                        "with this Public id already exists."
+                    }
+                )
+            seen.add(obj.public_id)
+        if model is Source:
+            # Source.clean and Source.save, against the aliases of this file
+            # (the stored ones are none): a name or short name is an alias too.
+            for name in ("name", "short_name"):
+                value = getattr(obj, name)
+                clash = self.alias_keys.get(SourceAlias.normalise(value or ""))
+                if value and clash is not None and clash.source is not obj:
+                    raise ValidationError(
+                        {name: f"{clash.alias!r} already names {clash.source}."}
+                    )
+        if model is Document:
+            obj.content_hash = text_hash(obj.text)
+        if model in KEYED:
+            allocator = self.ids.get(model)
+            if allocator is None:
+                from registry.services.bulk import IdAllocator
+
+                allocator = self.ids[model] = IdAllocator(model)
+            obj.pk = allocator.take()
+            obj._state.adding = False
+            obj._state.db = "default"
+        if model is Source:
+            for value in (obj.name, obj.short_name):
+                key = SourceAlias.normalise(value or "")
+                if value and key not in self.alias_keys:
+                    self._insert(SourceAlias(source=obj, alias=value))
+        self._queue(obj)
+
+    def _queue(self, obj) -> None:
+        self.pending[type(obj)].append(obj)
+        self.pending_count += 1
+        if self.pending_count >= BULK_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every queued row (and its history row) now."""
+        from registry.services.bulk import history_rows, write_rows
+
+        if not self.pending_count:
+            return
+        try:
+            with transaction.atomic():
+                for model in BULK_MODELS:
+                    rows = self.pending[model]
+                    if not rows:
+                        continue
+                    write_rows(model, rows, with_pk=model in KEYED)
+                    if model in HISTORY:
+                        write_rows(
+                            model.history.model,
+                            history_rows(model, rows),
+                            with_pk=False,
+                        )
+                    self.pending[model] = []
+        except DatabaseError as exc:
+            raise _Retry(str(exc)) from exc
+        self.pending_count = 0
+        # Written claims are looked up in the database from now on (by the
+        # few records that name one: corrections, revisions, conflicts), so
+        # memory does not grow with the number of claims.
+        self.claims.clear()
+
+    def bulk_off(self) -> None:
+        """Write what is pending and go on one row at a time."""
+        if self.bulk:
+            self.flush()
+            self.bulk = False
 
     def import_source(self, number: int, record: dict) -> None:
         if self._exists(Source, record):
@@ -555,11 +720,11 @@ class _Importer:
         self._save(source)
         for alias in record.get("aliases") or []:
             key = SourceAlias.normalise(alias)
-            clash = SourceAlias.objects.filter(key=key).first()
+            clash = self._alias_owner(key)
             if clash is not None and clash.source_id != source.pk:
                 raise ValueError(f"alias {alias!r} already names {clash.source}")
             if clash is None:
-                SourceAlias.objects.create(source=source, alias=alias)
+                self._insert(SourceAlias(source=source, alias=alias))
         self.sources[source.public_id] = source
         if record.get("parent"):
             self.source_parents.append((number, record, source, record["parent"]))
@@ -686,6 +851,7 @@ class _Importer:
         if record.get("corrects"):
             self.claim_corrects.append((number, record, claim, record["corrects"]))
 
+        self.claim_documents = []
         for index, item in enumerate(record.get("citations") or [], start=1):
             try:
                 citation = self._citation(claim, item)
@@ -712,27 +878,29 @@ class _Importer:
                 )
                 raise ValueError(f"figure {index}: {reason}") from exc
         for item in record.get("transitions") or []:
-            ClaimTransition.objects.create(
-                claim=claim,
-                actor=self.user(item.get("actor")),
-                from_state=item["from"],
-                to_state=item["to"],
-                comment=item.get("comment") or "",
-                created_at=_datetime(item["at"], "at"),
+            self._insert(
+                ClaimTransition(
+                    claim=claim,
+                    actor=self.user(item.get("actor")),
+                    from_state=item["from"],
+                    to_state=item["to"],
+                    comment=item.get("comment") or "",
+                    created_at=_datetime(item["at"], "at"),
+                )
             )
         self.result.created["claims"] += 1
 
     def _citation(self, claim: Claim, item: dict) -> Citation:
         citation, relays = self._build_citation(claim, item)
-        citation.full_clean(validate_constraints=False)
-        citation.save()
+        self._save_row(citation)
+        self.claim_documents.append(citation.document)
         self._relays(citation, relays)
         return citation
 
     def _relays(self, citation: Citation, relays: list[Source]) -> None:
         for position, source in enumerate(relays, start=1):
-            CitationRelay.objects.create(
-                citation=citation, source=source, position=position
+            self._insert(
+                CitationRelay(citation=citation, source=source, position=position)
             )
 
     def import_citation(self, number: int, record: dict) -> None:
@@ -839,9 +1007,10 @@ class _Importer:
             # Only the wording is given: read it in the language it was cited in.
             from registry.figures.parser import parse_figure_text
 
-            cited = claim.citations.select_related("document").first()
+            # The claim's first citation, read just before its figures.
+            cited = self.claim_documents[0] if self.claim_documents else None
             parsed = parse_figure_text(
-                item["stated"], cited.document.language if cited else "en"
+                item["stated"], cited.language if cited else "en"
             )
             item = {
                 **item,
@@ -872,8 +1041,7 @@ class _Importer:
             figure.unit = ""
         figure.derive_interval()
         figure.quantity_key = figure.compute_quantity_key()
-        figure.full_clean(validate_constraints=False)
-        figure.save()
+        self._save_row(figure)
         self.quantity_keys.add(figure.quantity_key)
         return figure
 
@@ -970,7 +1138,9 @@ class _Importer:
                 figure.save(update_fields=["revises"])
             except (IndexError, KeyError, TypeError) as exc:
                 raise RecordError(
-                    number, record, f"figure {index}: revises: unknown figure {ref!r}",
+                    number,
+                    record,
+                    f"figure {index}: revises: unknown figure {ref!r}",
                     self.where,
                 ) from exc
             except RECORD_FAILURES as exc:
@@ -1047,8 +1217,15 @@ class _Importer:
         return None
 
 
+def _registry_is_empty() -> bool:
+    return not any(
+        model.objects.exists()
+        for model in (Source, SourceAlias, Document, Event, Claim, Conflict)
+    )
+
+
 def import_records(
-    records: Iterable[dict | Line],
+    records: Iterable[dict | Line] | Callable[[], Iterable[dict | Line]],
     *,
     base_dir: Path | None = None,
     existing: str = "error",
@@ -1056,17 +1233,63 @@ def import_records(
     actor=None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Import records in one transaction; raise RecordError on the first bad one.
 
     ``records`` are what ``read_records`` yields (numbered lines), or plain
-    dicts numbered from 1. Every record is checked against the published
-    schema (``docs/import-format.schema.json``) before it is read. A file
-    needs its header line unless it is a seed (``base_dir`` given, no
+    dicts numbered from 1, or a function returning them afresh. Every record
+    is checked against the published schema
+    (``docs/import-format.schema.json``) before it is read. A file needs its
+    header line unless it is a seed (``base_dir`` given, no
     ``require_header``).
+
+    Into an empty registry the records are written in bulk (``bulk=None``
+    decides so): the same checks, a batch of rows written at once. Should
+    the database refuse a batch (a constraint only it checks), the import
+    starts again row by row, which names the record; that needs records
+    that can be read twice (a list or a function).
     """
+    again = records if callable(records) else None
+    if again is None and not isinstance(records, Iterator):
+        again = lambda: records  # noqa: E731 - a list reads twice
+    if bulk is None:
+        bulk = again is not None and _registry_is_empty()
+    if bulk:
+        try:
+            return _import(
+                again(),
+                base_dir=base_dir,
+                existing=existing,
+                require_header=require_header,
+                actor=actor,
+                dry_run=dry_run,
+                progress=progress,
+                bulk=True,
+            )
+        except _Retry:
+            pass
+    return _import(
+        again() if again is not None else records,
+        base_dir=base_dir,
+        existing=existing,
+        require_header=require_header,
+        actor=actor,
+        dry_run=dry_run,
+        progress=progress,
+        bulk=False,
+    )
+
+
+def _import(
+    records, *, base_dir, existing, require_header, actor, dry_run, progress, bulk
+) -> ImportResult:
     importer = _Importer(
-        base_dir=base_dir, existing=existing, actor=actor, dry_run=dry_run
+        base_dir=base_dir,
+        existing=existing,
+        actor=actor,
+        dry_run=dry_run,
+        bulk=bulk,
     )
     if require_header is None:
         require_header = base_dir is None
@@ -1078,6 +1301,7 @@ def import_records(
         "citation": importer.import_citation,
         "conflict": importer.import_conflict,
     }
+    started, cpu = time.monotonic(), time.process_time()
     with transaction.atomic():
         seen_header = False
         for position, item in enumerate(records, start=1):
@@ -1105,11 +1329,17 @@ def import_records(
                     f"missing header line (type 'meta', format {FORMAT!r})",
                     importer.where,
                 )
+            if kind not in {"source", "document", "event", "claim"}:
+                importer.bulk_off()
             try:
-                # A savepoint per record keeps PostgreSQL's transaction usable
-                # long enough to report which record failed.
-                with transaction.atomic():
+                if importer.bulk:
+                    # Nothing written here: no savepoint needed to report.
                     handlers[kind](number, record)
+                else:
+                    # A savepoint per record keeps PostgreSQL's transaction
+                    # usable long enough to report which record failed.
+                    with transaction.atomic():
+                        handlers[kind](number, record)
             except RecordError:
                 raise
             except ValidationError as exc:
@@ -1124,7 +1354,14 @@ def import_records(
             raise RecordError(
                 1, None, f"missing header line (type 'meta', format {FORMAT!r})"
             )
+        importer.bulk_off()
         importer.finish()
+        log.info(
+            "import: records read and written in %.1f s, %.1f s CPU (%s)",
+            time.monotonic() - started,
+            time.process_time() - cpu,
+            "bulk" if bulk else "row by row",
+        )
         if dry_run:
             # Every record was checked and written as a real import would
             # write it; none of it stays.
@@ -1139,9 +1376,16 @@ def import_records(
             projection_refresh,
         )
 
+        mark, cpu = time.monotonic(), time.process_time()
         detected = conflicts_refresh(quantity_keys=importer.quantity_keys)
         if detected.opened:
             importer.result.created["conflicts detected"] += len(detected.opened)
+        log.info(
+            "import: conflicts refreshed in %.1f s, %.1f s CPU",
+            time.monotonic() - mark,
+            time.process_time() - cpu,
+        )
+        mark, cpu = time.monotonic(), time.process_time()
         if importer.was_empty.get(Claim):
             # No claim before this file, so the projection held none: one
             # rebuild in batches gives the same rows as refreshing each claim,
@@ -1151,6 +1395,11 @@ def import_records(
             projection_refresh(
                 claim_ids=importer.claim_ids, quantity_keys=importer.quantity_keys
             )
+        log.info(
+            "import: public projection written in %.1f s, %.1f s CPU",
+            time.monotonic() - mark,
+            time.process_time() - cpu,
+        )
     return importer.result
 
 
@@ -1161,17 +1410,19 @@ def import_file(
     actor=None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    bulk: bool | None = None,
 ) -> ImportResult:
     """Import a JSON Lines file (header required) or a YAML seed list; a
     document's ``text_file`` is read from the file's folder, never outside it."""
     return import_records(
-        read_records(path),
+        lambda: read_records(path),
         base_dir=path.parent,
         existing=existing,
         actor=actor,
         dry_run=dry_run,
         require_header=path.suffix not in {".yaml", ".yml"},
         progress=progress,
+        bulk=bulk,
     )
 
 
@@ -1241,73 +1492,231 @@ def _username(user) -> str | None:
     return user.get_username() if user is not None else None
 
 
+# A claim is exported from plain rows (``values()``), a batch of claims at a
+# time with one query per kind of child: building model instances and
+# prefetching them was most of an export's time.
+CLAIM_BATCH = 2000
+FIGURE_FIELDS = (
+    "kind",
+    "metric",
+    "subject",
+    "stated",
+    "qualifier",
+    "value",
+    "value_high",
+    "unit",
+    "low",
+    "high",
+    "period_start",
+    "period_end",
+    "as_of",
+    "as_of_time",
+    "revises_id",
+    "date_value",
+    "date_precision",
+)
+
+
+def _figure_refs(figure_ids: set[int]) -> dict[int, dict]:
+    """Each figure as its claim's id and its position among the claim's
+    figures (by primary key), the way a file refers to it."""
+    if not figure_ids:
+        return {}
+    claim_ids = set(
+        Figure.objects.filter(pk__in=figure_ids).values_list("claim_id", flat=True)
+    )
+    refs, position = {}, Counter()
+    for pk, claim_id, claim_public_id in (
+        Figure.objects.filter(claim_id__in=claim_ids)
+        .order_by("pk")
+        .values_list("pk", "claim_id", "claim__public_id")
+    ):
+        if pk in figure_ids:
+            refs[pk] = {"claim": claim_public_id, "index": position[claim_id]}
+        position[claim_id] += 1
+    return refs
+
+
+def _derivation_refs(claim_ids: list[int]) -> dict[int, list[dict]]:
+    """For the citations of these claims, the citations each is derived from,
+    as ``{"claim", "index"}`` (``selectors.review.citation_ref``'s shape),
+    ordered by the basis's claim and then its own key: two queries a batch."""
+    links = list(
+        CitationDerivation.objects.filter(citation__claim_id__in=claim_ids)
+        .order_by("basis__claim__public_id", "basis_id")
+        .values_list(
+            "citation_id", "basis_id", "basis__claim_id", "basis__claim__public_id"
+        )
+    )
+    if not links:
+        return {}
+    positions: dict[int, int] = {}
+    siblings: dict[int, int] = defaultdict(int)
+    for claim_id, pk in (
+        Citation.objects.filter(claim_id__in={link[2] for link in links})
+        .order_by("claim_id", "pk")
+        .values_list("claim_id", "pk")
+    ):
+        positions[pk] = siblings[claim_id]
+        siblings[claim_id] += 1
+    refs: dict[int, list[dict]] = defaultdict(list)
+    for citation_id, basis_id, _claim_id, claim_public_id in links:
+        refs[citation_id].append(
+            {"claim": claim_public_id, "index": positions[basis_id]}
+        )
+    return refs
+
+
+def _claim_batch(rows: list[dict]) -> Iterator[dict]:
+    user = get_user_model().USERNAME_FIELD
+    ids = [row["pk"] for row in rows]
+    citations, figures, transitions = (defaultdict(list) for _ in range(3))
+    relays = defaultdict(list)
+    for citation_id, source in (
+        CitationRelay.objects.filter(citation__claim_id__in=ids)
+        .order_by("citation_id", "position")
+        .values_list("citation_id", "source__public_id")
+    ):
+        relays[citation_id].append(source)
+    derived_from = _derivation_refs(ids)
+    for c in (
+        Citation.objects.filter(claim_id__in=ids)
+        .order_by("pk")
+        .values(
+            "pk",
+            "claim_id",
+            "document__public_id",
+            "originator__public_id",
+            "attributed_to",
+            "quote",
+            "start",
+            "end",
+            "stance",
+        )
+    ):
+        citations[c["claim_id"]].append(
+            {
+                "document": c["document__public_id"],
+                "originator": c["originator__public_id"],
+                "attributed_to": c["attributed_to"],
+                "relays": relays.get(c["pk"], []),
+                "quote": c["quote"],
+                "start": c["start"],
+                "end": c["end"],
+                "stance": c["stance"],
+                "derived_from": derived_from.get(c["pk"], []),
+            }
+        )
+    figure_rows = list(
+        Figure.objects.filter(claim_id__in=ids)
+        .order_by("pk")
+        .values("claim_id", *FIGURE_FIELDS)
+    )
+    revised = _figure_refs({f["revises_id"] for f in figure_rows if f["revises_id"]})
+    for f in figure_rows:
+        figures[f["claim_id"]].append(
+            {
+                "kind": f["kind"],
+                "metric": f["metric"],
+                "subject": f["subject"],
+                "stated": f["stated"],
+                "qualifier": f["qualifier"],
+                "value": f["value"],
+                "value_high": f["value_high"],
+                "unit": f["unit"],
+                "low": f["low"],
+                "high": f["high"],
+                "period_start": _iso(f["period_start"]),
+                "period_end": _iso(f["period_end"]),
+                "as_of": _iso(f["as_of"]),
+                "as_of_time": f["as_of_time"].isoformat() if f["as_of_time"] else None,
+                "revises": revised[f["revises_id"]] if f["revises_id"] else None,
+                "date": _iso(f["date_value"]),
+                "date_precision": f["date_precision"],
+            }
+        )
+    for t in (
+        ClaimTransition.objects.filter(claim_id__in=ids)
+        .order_by("created_at", "pk")
+        .values(
+            "claim_id",
+            f"actor__{user}",
+            "from_state",
+            "to_state",
+            "comment",
+            "created_at",
+        )
+    ):
+        transitions[t["claim_id"]].append(
+            {
+                "actor": t[f"actor__{user}"],
+                "from": t["from_state"],
+                "to": t["to_state"],
+                "comment": t["comment"],
+                "at": _iso(t["created_at"]),
+            }
+        )
+    for row in rows:
+        pk = row["pk"]
+        yield {
+            "type": "claim",
+            "id": row["public_id"],
+            "statement": row["statement"],
+            "kind": row["kind"],
+            "event": row["event__public_id"],
+            "confidence": row["confidence"],
+            "confidence_rationale": row["confidence_rationale"],
+            "state": row["state"],
+            "public_note": row["public_note"],
+            "corrects": row["corrects__public_id"],
+            "published_at": _iso(row["published_at"]),
+            "created_by": row[f"created_by__{user}"],
+            "updated_by": row[f"updated_by__{user}"],
+            "submitted_by": row[f"submitted_by__{user}"],
+            "created_at": _iso(row["created_at"]),
+            "updated_at": _iso(row["updated_at"]),
+            "citations": citations.get(pk, []),
+            "figures": figures.get(pk, []),
+            "transitions": transitions.get(pk, []),
+        }
+
+
+def claim_records(claims=None) -> Iterator[dict]:
+    """These claims' records (every claim by default), in public id order."""
+    user = get_user_model().USERNAME_FIELD
+    queryset = (claims if claims is not None else Claim.objects.all()).order_by(
+        "public_id"
+    )
+    fields = (
+        "pk",
+        "public_id",
+        "statement",
+        "kind",
+        "event__public_id",
+        "confidence",
+        "confidence_rationale",
+        "state",
+        "public_note",
+        "corrects__public_id",
+        "published_at",
+        f"created_by__{user}",
+        f"updated_by__{user}",
+        f"submitted_by__{user}",
+        "created_at",
+        "updated_at",
+    )
+    last = None
+    while True:
+        page = queryset if last is None else queryset.filter(public_id__gt=last)
+        rows = list(page.values(*fields)[:CLAIM_BATCH])
+        if not rows:
+            return
+        yield from _claim_batch(rows)
+        last = rows[-1]["public_id"]
+
+
 def _claim_record(claim: Claim) -> dict:
-    return {
-        "type": "claim",
-        "id": claim.public_id,
-        "statement": claim.statement,
-        "kind": claim.kind,
-        "event": claim.event.public_id if claim.event_id else None,
-        "confidence": claim.confidence,
-        "confidence_rationale": claim.confidence_rationale,
-        "state": claim.state,
-        "public_note": claim.public_note,
-        "corrects": claim.corrects.public_id if claim.corrects_id else None,
-        "published_at": _iso(claim.published_at),
-        "created_by": _username(claim.created_by),
-        "updated_by": _username(claim.updated_by),
-        "submitted_by": _username(claim.submitted_by),
-        "created_at": _iso(claim.created_at),
-        "updated_at": _iso(claim.updated_at),
-        "citations": [
-            {
-                "document": c.document.public_id,
-                "originator": c.originator.public_id if c.originator_id else None,
-                "attributed_to": c.attributed_to,
-                "relays": [link.source.public_id for link in c.relay_links.all()],
-                "quote": c.quote,
-                "start": c.start,
-                "end": c.end,
-                "stance": c.stance,
-                "derived_from": [
-                    citation_ref(link.basis) for link in c.derivation_links.all()
-                ],
-            }
-            for c in claim.citations.all()
-        ],
-        "figures": [
-            {
-                "kind": f.kind,
-                "metric": f.metric,
-                "subject": f.subject,
-                "stated": f.stated,
-                "qualifier": f.qualifier,
-                "value": f.value,
-                "value_high": f.value_high,
-                "unit": f.unit,
-                "low": f.low,
-                "high": f.high,
-                "period_start": _iso(f.period_start),
-                "period_end": _iso(f.period_end),
-                "as_of": _iso(f.as_of),
-                "as_of_time": f.as_of_time.isoformat() if f.as_of_time else None,
-                "revises": _figure_ref(f.revises) if f.revises_id else None,
-                "date": _iso(f.date_value),
-                "date_precision": f.date_precision,
-            }
-            for f in claim.figures.all()
-        ],
-        "transitions": [
-            {
-                "actor": _username(t.actor),
-                "from": t.from_state,
-                "to": t.to_state,
-                "comment": t.comment,
-                "at": _iso(t.created_at),
-            }
-            for t in claim.transitions.all()
-        ],
-    }
+    return next(claim_records(Claim.objects.filter(pk=claim.pk)))
 
 
 def _conflict_record(conflict: Conflict) -> dict:
@@ -1370,36 +1779,7 @@ def export_records() -> Iterator[dict]:
         yield _document_record(document)
     for event in Event.objects.order_by("public_id").iterator(chunk_size=2000):
         yield _event_record(event)
-    claims = Claim.objects.select_related(
-        "event", "corrects", "created_by", "updated_by", "submitted_by"
-    ).prefetch_related(
-        Prefetch(
-            "citations",
-            queryset=Citation.objects.select_related("document", "originator")
-            .prefetch_related(
-                Prefetch(
-                    "relay_links",
-                    queryset=CitationRelay.objects.select_related("source"),
-                ),
-                Prefetch(
-                    "derivation_links",
-                    queryset=CitationDerivation.objects.select_related(
-                        "basis__claim"
-                    ).order_by("basis__claim__public_id", "basis_id"),
-                ),
-            )
-            .order_by("pk"),
-        ),
-        Prefetch("figures", queryset=Figure.objects.order_by("pk")),
-        Prefetch(
-            "transitions",
-            queryset=ClaimTransition.objects.select_related("actor").order_by(
-                "created_at", "pk"
-            ),
-        ),
-    )
-    for claim in claims.order_by("public_id").iterator(chunk_size=1000):
-        yield _claim_record(claim)
+    yield from claim_records()
     conflicts = Conflict.objects.select_related(
         "event", "settled_by", "preferred_figure__claim"
     ).prefetch_related(

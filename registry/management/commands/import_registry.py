@@ -35,13 +35,27 @@ class Command(BaseCommand):
             help="Leave records whose id is already present alone, unchecked.",
         )
         parser.add_argument(
+            "--no-bulk",
+            action="store_true",
+            help="Write row by row even into an empty registry (slower; the "
+            "bulk path writes the same rows).",
+        )
+        parser.add_argument(
             "--actor",
             help="Username recorded in history for --update and for citations "
             "added to claims already present.",
         )
 
     def handle(
-        self, *args, file: Path, dry_run, update, skip_existing, actor, **options
+        self,
+        *args,
+        file: Path,
+        dry_run,
+        update,
+        skip_existing,
+        actor,
+        no_bulk,
+        **options,
     ):
         if not file.is_file():
             raise CommandError(f"{file}: no such file")
@@ -61,6 +75,7 @@ class Command(BaseCommand):
                     actor=user,
                     dry_run=dry_run,
                     progress=bar.update,
+                    bulk=False if no_bulk else None,
                 )
             except transfer.RecordError as exc:
                 raise CommandError(
