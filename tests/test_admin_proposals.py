@@ -387,3 +387,25 @@ def test_an_unknown_event_is_refused_with_the_reason(client, editor, article, wa
     assert response.status_code == 400
     assert "No event has the id no-such-event." in json.dumps(response.json())
     assert not Claim.objects.exists()
+
+
+def test_a_proposed_claims_proposer_version_survives_a_backup(
+    client, editor, article, wafa, tmp_path
+):
+    """export_registry carries the mark, import_registry restores it."""
+    from django.core.management import call_command
+
+    client.force_login(editor)
+    offer = offers(client, article)[0]
+    response = post_json(
+        client, url("proposals_accept", article), {"proposals": [as_sent(offer)]}
+    )
+    assert response.status_code == 200, response.content
+    backup = tmp_path / "backup.jsonl"
+    call_command("export_registry", str(backup), verbosity=0)
+    records = [json.loads(line) for line in backup.read_text().splitlines()]
+    claims = [r for r in records if r["type"] == "claim"]
+    assert [c["proposer_version"] for c in claims] == [VERSION]
+    Claim.objects.all().delete()
+    call_command("import_registry", str(backup), "--update", verbosity=0)
+    assert Claim.objects.get().proposer_version == VERSION
