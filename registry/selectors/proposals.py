@@ -217,15 +217,7 @@ def document_events(*, document: Document) -> list[EventSuggestion]:
     named = suggest_events(document.text, document.published_on)
     known = {e.public_id for e in cited}
     return [
-        EventSuggestion(
-            id=e.public_id,
-            title=e.title,
-            place=e.place,
-            date_earliest=e.date_earliest.isoformat() if e.date_earliest else None,
-            date_latest=e.date_latest.isoformat() if e.date_latest else None,
-            days_away=None,
-            reason="claims already citing this document are about it",
-        )
+        EventSuggestion.of(e, None, "claims already citing this document are about it")
         for e in cited
     ] + [s for s in named if s.id not in known]
 

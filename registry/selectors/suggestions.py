@@ -54,6 +54,18 @@ class EventSuggestion:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def of(cls, event: Event, days_away: int | None, reason: str) -> EventSuggestion:
+        return cls(
+            id=event.public_id,
+            title=event.title,
+            place=event.place,
+            date_earliest=event.date_earliest.isoformat() if event.date_earliest else None,
+            date_latest=event.date_latest.isoformat() if event.date_latest else None,
+            days_away=days_away,
+            reason=reason,
+        )
+
 
 def _place_phrases(text: str) -> set[str]:
     """Every capitalised run and each of its word-aligned sub-runs, folded."""
@@ -119,17 +131,7 @@ def suggest_events(
             reason += " and its date falls within the event's dates"
         elif days is not None:
             reason += f"; the event is {days} days from the article's date"
-        suggestions.append(
-            EventSuggestion(
-                id=event.public_id,
-                title=event.title,
-                place=event.place,
-                date_earliest=event.date_earliest.isoformat() if event.date_earliest else None,
-                date_latest=event.date_latest.isoformat() if event.date_latest else None,
-                days_away=days,
-                reason=reason,
-            )
-        )
+        suggestions.append(EventSuggestion.of(event, days, reason))
     return suggestions
 
 
