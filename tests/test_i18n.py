@@ -286,6 +286,9 @@ def test_admin_model_and_field_names_in_spanish(reviewer):
     assert "Por estado" in changelist  # the state field's filter
     assert "Por state" not in changelist
     assert "Por kind" not in changelist
+    assert "Por confianza sugerida" in changelist  # the admin's own filter
+    assert "Por suggested confidence" not in changelist
+    assert "Registro de verificación de datos" in changelist  # the app's name
     assert "afirmación" in changelist.lower()  # the model's name
 
     english = client.get(
