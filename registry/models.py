@@ -55,10 +55,18 @@ def text_hash(text: str) -> str:
 
 class PublicIdModel(models.Model):
     public_id = models.CharField(
-        max_length=64, unique=True, default=new_public_id, editable=False
+        max_length=64,
+        unique=True,
+        default=new_public_id,
+        editable=False,
+        verbose_name=_("public id"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("created at")
+    )
+    updated_at = models.DateTimeField(
+        default=timezone.now, editable=False, verbose_name=_("updated at")
+    )
 
     class Meta:
         abstract = True
@@ -79,10 +87,14 @@ class SourceQuerySet(models.QuerySet):
 
 
 class Source(PublicIdModel):
-    name = models.CharField(max_length=300)
-    short_name = models.CharField(max_length=60, blank=True)
-    kind = models.CharField(max_length=32, choices=SourceKind.choices)
-    based_in = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=300, verbose_name=_("name"))
+    short_name = models.CharField(
+        max_length=60, blank=True, verbose_name=_("short name")
+    )
+    kind = models.CharField(
+        max_length=32, choices=SourceKind.choices, verbose_name=_("kind")
+    )
+    based_in = models.CharField(max_length=200, blank=True, verbose_name=_("based in"))
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -90,29 +102,39 @@ class Source(PublicIdModel):
         on_delete=models.PROTECT,
         related_name="children",
         help_text="The organisation an official or unit belongs to.",
+        verbose_name=_("parent"),
     )
     reliability = models.CharField(
-        max_length=1, choices=Reliability.choices, default=Reliability.F
+        max_length=1,
+        choices=Reliability.choices,
+        default=Reliability.F,
+        verbose_name=_("reliability"),
     )
-    reliability_rationale = models.TextField(blank=True)
-    homepage = models.URLField(blank=True)
+    reliability_rationale = models.TextField(
+        blank=True, verbose_name=_("reliability rationale")
+    )
+    homepage = models.URLField(blank=True, verbose_name=_("homepage"))
     platform = models.CharField(
         max_length=20,
         choices=SocialPlatform.choices,
         blank=True,
         help_text="For a social-media account: where it lives.",
+        verbose_name=_("platform"),
     )
     handle = models.CharField(
         max_length=100,
         blank=True,
         help_text="For a social-media account: its handle on that platform, "
         "without the @ (an @ is removed).",
+        verbose_name=_("handle"),
     )
 
     objects = SourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["name"]
         # The admin list's order (it adds the primary key).
         indexes = [models.Index(fields=["name", "-id"], name="source_list")]
@@ -228,13 +250,21 @@ class Source(PublicIdModel):
 
 
 class SourceAlias(models.Model):
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="aliases")
-    alias = models.CharField(max_length=300)
-    key = models.CharField(max_length=300, unique=True, editable=False)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.CASCADE,
+        related_name="aliases",
+        verbose_name=_("source"),
+    )
+    alias = models.CharField(max_length=300, verbose_name=_("alias"))
+    key = models.CharField(
+        max_length=300, unique=True, editable=False, verbose_name=_("key")
+    )
 
     class Meta:
+        verbose_name = _("source alias")
         ordering = ["alias"]
-        verbose_name_plural = "source aliases"
+        verbose_name_plural = _("source aliases")
 
     def __str__(self) -> str:
         return self.alias
@@ -257,14 +287,17 @@ class SourceAlias(models.Model):
 
 
 class Document(PublicIdModel):
-    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
-    title = models.CharField(max_length=500)
+    kind = models.CharField(
+        max_length=32, choices=DocumentKind.choices, verbose_name=_("kind")
+    )
+    title = models.CharField(max_length=500, verbose_name=_("title"))
     publisher = models.ForeignKey(
         Source,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="documents",
+        verbose_name=_("publisher"),
     )
     part_of = models.ForeignKey(
         "self",
@@ -273,21 +306,39 @@ class Document(PublicIdModel):
         on_delete=models.PROTECT,
         related_name="parts",
         help_text="The article a caption or excerpt appears in.",
+        verbose_name=_("part of"),
     )
-    url = models.URLField(max_length=1000, blank=True)
-    archive_url = models.URLField(max_length=1000, blank=True)
-    retrieved_at = models.DateTimeField(null=True, blank=True)
-    published_on = models.DateField(null=True, blank=True)
+    url = models.URLField(max_length=1000, blank=True, verbose_name=_("url"))
+    archive_url = models.URLField(
+        max_length=1000, blank=True, verbose_name=_("archive url")
+    )
+    retrieved_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("retrieved at")
+    )
+    published_on = models.DateField(
+        null=True, blank=True, verbose_name=_("published on")
+    )
     published_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        verbose_name=_("published precision"),
     )
-    language = models.CharField(max_length=16, help_text="BCP 47 code, e.g. en, es.")
-    text = models.TextField(help_text="The full text as retrieved.")
-    content_hash = models.CharField(max_length=64, editable=False)
+    language = models.CharField(
+        max_length=16, help_text="BCP 47 code, e.g. en, es.", verbose_name=_("language")
+    )
+    text = models.TextField(
+        help_text="The full text as retrieved.", verbose_name=_("text")
+    )
+    content_hash = models.CharField(
+        max_length=64, editable=False, verbose_name=_("content hash")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["-published_on", "title"]
         constraints = [
             models.CheckConstraint(
@@ -322,27 +373,45 @@ class Document(PublicIdModel):
 
 
 class Event(PublicIdModel):
-    title = models.CharField(max_length=500)
-    description = models.TextField(blank=True)
-    date_earliest = models.DateField(null=True, blank=True)
-    date_latest = models.DateField(null=True, blank=True)
-    date_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    title = models.CharField(max_length=500, verbose_name=_("title"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    date_earliest = models.DateField(
+        null=True, blank=True, verbose_name=_("date earliest")
     )
-    place = models.CharField(max_length=300, blank=True)
+    date_latest = models.DateField(null=True, blank=True, verbose_name=_("date latest"))
+    date_precision = models.CharField(
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        verbose_name=_("date precision"),
+    )
+    place = models.CharField(max_length=300, blank=True, verbose_name=_("place"))
     place_precision = models.CharField(
-        max_length=10, choices=PlacePrecision.choices, default=PlacePrecision.EXACT
+        max_length=10,
+        choices=PlacePrecision.choices,
+        default=PlacePrecision.EXACT,
+        verbose_name=_("place precision"),
     )
     latitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        verbose_name=_("latitude"),
     )
     longitude = models.DecimalField(
-        max_digits=9, decimal_places=6, null=True, blank=True
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        verbose_name=_("longitude"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-date_earliest", "title"]
         # The admin list's order (it adds the primary key).
         indexes = [
@@ -394,21 +463,36 @@ class Event(PublicIdModel):
 
 class Claim(PublicIdModel):
     statement = models.TextField(
-        help_text="The checkable statement, in neutral wording."
+        help_text="The checkable statement, in neutral wording.",
+        verbose_name=_("statement"),
     )
-    kind = models.CharField(max_length=32, choices=ClaimKind.choices)
+    kind = models.CharField(
+        max_length=32, choices=ClaimKind.choices, verbose_name=_("kind")
+    )
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claims",
+        verbose_name=_("event"),
     )
     confidence = models.PositiveSmallIntegerField(
-        choices=Confidence.choices, null=True, blank=True
+        choices=Confidence.choices, null=True, blank=True, verbose_name=_("confidence")
     )
-    confidence_rationale = models.TextField(blank=True)
+    confidence_rationale = models.TextField(
+        blank=True, verbose_name=_("confidence rationale")
+    )
     state = models.CharField(
-        max_length=20, choices=ClaimState.choices, default=ClaimState.DRAFT
+        max_length=20,
+        choices=ClaimState.choices,
+        default=ClaimState.DRAFT,
+        verbose_name=_("state"),
     )
     public_note = models.TextField(
-        blank=True, help_text="Shown to the public when the claim is retracted."
+        blank=True,
+        help_text="Shown to the public when the claim is retracted.",
+        verbose_name=_("public note"),
     )
     corrects = models.OneToOneField(
         "self",
@@ -417,8 +501,11 @@ class Claim(PublicIdModel):
         on_delete=models.PROTECT,
         related_name="corrected_by",
         help_text="The published claim this one corrects; it supersedes it once approved.",
+        verbose_name=_("corrects"),
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("published at")
+    )
     suggested_confidence = models.PositiveSmallIntegerField(
         choices=Confidence.choices,
         null=True,
@@ -426,6 +513,7 @@ class Claim(PublicIdModel):
         editable=False,
         help_text="The registry's suggested level when a reviewer last decided "
         "(approval, or a reviewed suggestion change); internal, never public.",
+        verbose_name=_("suggested confidence"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -434,6 +522,7 @@ class Claim(PublicIdModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("created by"),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -442,6 +531,7 @@ class Claim(PublicIdModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("updated by"),
     )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -450,6 +540,7 @@ class Claim(PublicIdModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("submitted by"),
     )
     proposer_version = models.CharField(
         max_length=40,
@@ -457,14 +548,19 @@ class Claim(PublicIdModel):
         editable=False,
         help_text="Set when the claim was accepted from the claim proposer: "
         "the proposer's version. Empty for a claim recorded by hand.",
+        verbose_name=_("proposer version"),
     )
     # The last submission's time, as its ClaimTransition says: kept on the
     # row so that the review queue is read in order from an index.
-    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("submitted at")
+    )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -526,9 +622,17 @@ class Claim(PublicIdModel):
 
 
 class Citation(models.Model):
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="citations")
+    claim = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="citations",
+        verbose_name=_("claim"),
+    )
     document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, related_name="citations"
+        Document,
+        on_delete=models.PROTECT,
+        related_name="citations",
+        verbose_name=_("document"),
     )
     originator = models.ForeignKey(
         Source,
@@ -538,6 +642,7 @@ class Citation(models.Model):
         related_name="originated_citations",
         help_text="Who first made the statement, when the document names them. "
         "Empty for an unnamed originator: describe them in 'attributed to'.",
+        verbose_name=_("originator"),
     )
     attributed_to = models.CharField(
         max_length=200,
@@ -546,17 +651,30 @@ class Citation(models.Model):
         "military source', 'local activists'), for this citation only; the "
         "source it came through ('via') is the first relay. Empty when the "
         "originator is a named source.",
+        verbose_name=_("attributed to"),
     )
     quote = models.TextField(
-        help_text="Verbatim, as it appears in the document's text."
+        help_text="Verbatim, as it appears in the document's text.",
+        verbose_name=_("quote"),
     )
-    start = models.PositiveIntegerField(help_text="Character offset of the quote.")
-    end = models.PositiveIntegerField(help_text="Character offset just past the quote.")
+    start = models.PositiveIntegerField(
+        help_text="Character offset of the quote.", verbose_name=_("start")
+    )
+    end = models.PositiveIntegerField(
+        help_text="Character offset just past the quote.", verbose_name=_("end")
+    )
     stance = models.CharField(
-        max_length=10, choices=Stance.choices, default=Stance.ASSERTS
+        max_length=10,
+        choices=Stance.choices,
+        default=Stance.ASSERTS,
+        verbose_name=_("stance"),
     )
     relays = models.ManyToManyField(
-        Source, through="CitationRelay", related_name="relayed_citations", blank=True
+        Source,
+        through="CitationRelay",
+        related_name="relayed_citations",
+        blank=True,
+        verbose_name=_("relays"),
     )
     derived_from = models.ManyToManyField(
         "self",
@@ -567,11 +685,14 @@ class Citation(models.Model):
         help_text="The citations this citation's figure is derived from: an "
         "aggregator's assessment, a monitor's synthesis, an agency carrying a "
         "ministry's figure. Derived evidence is not an independent originator.",
+        verbose_name=_("derived from"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
         ordering = ["claim", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -679,12 +800,19 @@ class CitationRelay(models.Model):
     """One intermediary in the chain through which a statement reached a document."""
 
     citation = models.ForeignKey(
-        Citation, on_delete=models.CASCADE, related_name="relay_links"
+        Citation,
+        on_delete=models.CASCADE,
+        related_name="relay_links",
+        verbose_name=_("citation"),
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField()
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="+", verbose_name=_("source")
+    )
+    position = models.PositiveSmallIntegerField(verbose_name=_("position"))
 
     class Meta:
+        verbose_name = _("citation relay")
+        verbose_name_plural = _("citation relays")
         ordering = ["citation", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -706,13 +834,21 @@ class CitationDerivation(models.Model):
     counting follows these links to the citations at their end."""
 
     citation = models.ForeignKey(
-        Citation, on_delete=models.CASCADE, related_name="derivation_links"
+        Citation,
+        on_delete=models.CASCADE,
+        related_name="derivation_links",
+        verbose_name=_("citation"),
     )
     basis = models.ForeignKey(
-        Citation, on_delete=models.CASCADE, related_name="basis_links"
+        Citation,
+        on_delete=models.CASCADE,
+        related_name="basis_links",
+        verbose_name=_("basis"),
     )
 
     class Meta:
+        verbose_name = _("citation derivation")
+        verbose_name_plural = _("citation derivations")
         ordering = ["citation", "basis"]
         constraints = [
             models.UniqueConstraint(
@@ -758,39 +894,65 @@ def quantity_key_of(
 class Figure(models.Model):
     """A quantity or a date inside a claim, as stated and as an interval."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="figures")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.CASCADE, related_name="figures", verbose_name=_("claim")
+    )
     kind = models.CharField(
-        max_length=10, choices=FigureKind.choices, default=FigureKind.QUANTITY
+        max_length=10,
+        choices=FigureKind.choices,
+        default=FigureKind.QUANTITY,
+        verbose_name=_("kind"),
     )
     metric = models.CharField(
         max_length=60,
         choices=vocabulary.METRIC_CHOICES,
         help_text="From the shared vocabulary; an alias (dead, heridos, ...) "
         "is stored as its term.",
+        verbose_name=_("metric"),
     )
     subject = models.CharField(
-        max_length=300, help_text="Who or what is counted or dated."
+        max_length=300,
+        help_text="Who or what is counted or dated.",
+        verbose_name=_("subject"),
     )
     stated = models.CharField(
-        max_length=300, blank=True, help_text="The figure as the source worded it."
+        max_length=300,
+        blank=True,
+        help_text="The figure as the source worded it.",
+        verbose_name=_("stated"),
     )
     # Quantities
-    qualifier = models.CharField(max_length=12, choices=Qualifier.choices, blank=True)
-    value = models.BigIntegerField(null=True, blank=True)
-    value_high = models.BigIntegerField(
-        null=True, blank=True, help_text="Upper value of 'between A and B'."
+    qualifier = models.CharField(
+        max_length=12,
+        choices=Qualifier.choices,
+        blank=True,
+        verbose_name=_("qualifier"),
     )
-    unit = models.CharField(max_length=40, blank=True, default="people")
-    low = models.BigIntegerField(null=True, editable=False)
-    high = models.BigIntegerField(null=True, editable=False, help_text="Empty: open.")
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
-    as_of = models.DateField(null=True, blank=True)
+    value = models.BigIntegerField(null=True, blank=True, verbose_name=_("value"))
+    value_high = models.BigIntegerField(
+        null=True,
+        blank=True,
+        help_text="Upper value of 'between A and B'.",
+        verbose_name=_("value high"),
+    )
+    unit = models.CharField(
+        max_length=40, blank=True, default="people", verbose_name=_("unit")
+    )
+    low = models.BigIntegerField(null=True, editable=False, verbose_name=_("low"))
+    high = models.BigIntegerField(
+        null=True, editable=False, help_text="Empty: open.", verbose_name=_("high")
+    )
+    period_start = models.DateField(
+        null=True, blank=True, verbose_name=_("period start")
+    )
+    period_end = models.DateField(null=True, blank=True, verbose_name=_("period end"))
+    as_of = models.DateField(null=True, blank=True, verbose_name=_("as of"))
     as_of_time = models.TimeField(
         null=True,
         blank=True,
         help_text="Time of day of the as-of date, when a toll is revised "
         "within a day (orders one originator's figures).",
+        verbose_name=_("as of time"),
     )
     revises = models.ForeignKey(
         "self",
@@ -800,25 +962,36 @@ class Figure(models.Model):
         related_name="revised_by",
         help_text="The same originator's earlier figure this one replaces, "
         "when the order is known only from the wording ('rose to', 'new toll').",
+        verbose_name=_("revises"),
     )
     # Dates
-    date_value = models.DateField(null=True, blank=True)
+    date_value = models.DateField(null=True, blank=True, verbose_name=_("date value"))
     date_precision = models.CharField(
-        max_length=8, choices=DatePrecision.choices, blank=True
+        max_length=8,
+        choices=DatePrecision.choices,
+        blank=True,
+        verbose_name=_("date precision"),
     )
-    date_earliest = models.DateField(null=True, editable=False)
-    date_latest = models.DateField(null=True, editable=False)
+    date_earliest = models.DateField(
+        null=True, editable=False, verbose_name=_("date earliest")
+    )
+    date_latest = models.DateField(
+        null=True, editable=False, verbose_name=_("date latest")
+    )
     quantity_key = models.CharField(
         max_length=64,
         editable=False,
         db_index=True,
         help_text="Hash of what is measured (event, metric, subject, period): "
         "figures with the same key are about the same quantity.",
+        verbose_name=_("quantity key"),
     )
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
         ordering = ["claim", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -980,24 +1153,40 @@ class SuggestionChange(models.Model):
     reviewed) or publishes a correction. At most one open change per claim."""
 
     claim = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, related_name="suggestion_changes"
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="suggestion_changes",
+        verbose_name=_("claim"),
     )
-    from_level = models.PositiveSmallIntegerField(choices=Confidence.choices)
-    to_level = models.PositiveSmallIntegerField(choices=Confidence.choices)
-    reasons = models.JSONField(default=list, blank=True)
-    cause = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_level = models.PositiveSmallIntegerField(
+        choices=Confidence.choices, verbose_name=_("from level")
+    )
+    to_level = models.PositiveSmallIntegerField(
+        choices=Confidence.choices, verbose_name=_("to level")
+    )
+    reasons = models.JSONField(default=list, blank=True, verbose_name=_("reasons"))
+    cause = models.CharField(max_length=300, verbose_name=_("cause"))
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    note = models.TextField(blank=True, help_text="Internal; never public.")
+    reviewed_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("reviewed at")
+    )
+    note = models.TextField(
+        blank=True, help_text="Internal; never public.", verbose_name=_("note")
+    )
 
     class Meta:
+        verbose_name = _("suggestion change")
+        verbose_name_plural = _("suggestion changes")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -1031,17 +1220,34 @@ class ClaimTransition(models.Model):
     """The audit trail of the review workflow: one row per state change."""
 
     claim = models.ForeignKey(
-        Claim, on_delete=models.CASCADE, related_name="transitions"
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("claim"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    from_state = models.CharField(max_length=20, choices=ClaimState.choices)
-    to_state = models.CharField(max_length=20, choices=ClaimState.choices)
-    comment = models.TextField(blank=True, help_text="Internal; never public.")
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    from_state = models.CharField(
+        max_length=20, choices=ClaimState.choices, verbose_name=_("from state")
+    )
+    to_state = models.CharField(
+        max_length=20, choices=ClaimState.choices, verbose_name=_("to state")
+    )
+    comment = models.TextField(
+        blank=True, help_text="Internal; never public.", verbose_name=_("comment")
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("claim transition")
+        verbose_name_plural = _("claim transitions")
         ordering = ["claim", "created_at", "pk"]
         indexes = [models.Index(fields=["to_state", "-created_at"])]
 
@@ -1067,19 +1273,35 @@ class Conflict(PublicIdModel):
     figures reopen it rather than creating another.
     """
 
-    quantity_key = models.CharField(max_length=64, unique=True)
+    quantity_key = models.CharField(
+        max_length=64, unique=True, verbose_name=_("quantity key")
+    )
     event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.PROTECT, related_name="conflicts"
+        Event,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conflicts",
+        verbose_name=_("event"),
     )
-    kind = models.CharField(max_length=10, choices=FigureKind.choices)
-    metric = models.CharField(max_length=60)
-    subject = models.CharField(max_length=300)
-    period_start = models.DateField(null=True, blank=True)
-    period_end = models.DateField(null=True, blank=True)
+    kind = models.CharField(
+        max_length=10, choices=FigureKind.choices, verbose_name=_("kind")
+    )
+    metric = models.CharField(max_length=60, verbose_name=_("metric"))
+    subject = models.CharField(max_length=300, verbose_name=_("subject"))
+    period_start = models.DateField(
+        null=True, blank=True, verbose_name=_("period start")
+    )
+    period_end = models.DateField(null=True, blank=True, verbose_name=_("period end"))
     status = models.CharField(
-        max_length=10, choices=ConflictStatus.choices, default=ConflictStatus.OPEN
+        max_length=10,
+        choices=ConflictStatus.choices,
+        default=ConflictStatus.OPEN,
+        verbose_name=_("status"),
     )
-    figures = models.ManyToManyField(Figure, related_name="conflicts", blank=True)
+    figures = models.ManyToManyField(
+        Figure, related_name="conflicts", blank=True, verbose_name=_("figures")
+    )
     preferred_figure = models.ForeignKey(
         # PROTECT: a settled conflict must keep the figure it prefers.
         Figure,
@@ -1087,9 +1309,12 @@ class Conflict(PublicIdModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        verbose_name=_("preferred figure"),
     )
     rationale = models.TextField(
-        blank=True, help_text="Why one value is preferred, or how the figures differ."
+        blank=True,
+        help_text="Why one value is preferred, or how the figures differ.",
+        verbose_name=_("rationale"),
     )
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -1098,10 +1323,15 @@ class Conflict(PublicIdModel):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("settled by"),
     )
-    settled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    settled_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("settled at")
+    )
 
     class Meta:
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
         ordering = ["status", "-updated_at"]
         constraints = [
             models.CheckConstraint(
@@ -1147,10 +1377,17 @@ class ConflictDecision(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="decisions",
+        verbose_name=_("conflict"),
     )
-    conflict_public_id = models.CharField(max_length=64)
-    quantity_key = models.CharField(max_length=64, db_index=True)
-    action = models.CharField(max_length=12, choices=ConflictAction.choices)
+    conflict_public_id = models.CharField(
+        max_length=64, verbose_name=_("conflict public id")
+    )
+    quantity_key = models.CharField(
+        max_length=64, db_index=True, verbose_name=_("quantity key")
+    )
+    action = models.CharField(
+        max_length=12, choices=ConflictAction.choices, verbose_name=_("action")
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -1158,25 +1395,42 @@ class ConflictDecision(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="Empty when detection did it.",
+        verbose_name=_("actor"),
     )
     from_status = models.CharField(
-        max_length=10, choices=ConflictStatus.choices, blank=True
+        max_length=10,
+        choices=ConflictStatus.choices,
+        blank=True,
+        verbose_name=_("from status"),
     )
     to_status = models.CharField(
-        max_length=10, choices=ConflictStatus.choices, blank=True
+        max_length=10,
+        choices=ConflictStatus.choices,
+        blank=True,
+        verbose_name=_("to status"),
     )
     preferred_figure = models.ForeignKey(
-        Figure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Figure,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("preferred figure"),
     )
-    rationale = models.TextField(blank=True)
+    rationale = models.TextField(blank=True, verbose_name=_("rationale"))
     figures = models.JSONField(
         default=list,
         blank=True,
         help_text="The member figures at that moment: [id, low, high, as_of] each.",
+        verbose_name=_("figures"),
     )
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(
+        default=timezone.now, db_index=True, verbose_name=_("created at")
+    )
 
     class Meta:
+        verbose_name = _("conflict decision")
+        verbose_name_plural = _("conflict decisions")
         ordering = ["quantity_key", "created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -1198,21 +1452,33 @@ class RejectedProposal(models.Model):
     does not offer the same span of the same document again."""
 
     document = models.ForeignKey(
-        Document, on_delete=models.CASCADE, related_name="rejected_proposals"
+        Document,
+        on_delete=models.CASCADE,
+        related_name="rejected_proposals",
+        verbose_name=_("document"),
     )
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    proposer_version = models.CharField(max_length=40)
-    quote = models.TextField(help_text="The proposal's quote, for the record.")
+    start = models.PositiveIntegerField(verbose_name=_("start"))
+    end = models.PositiveIntegerField(verbose_name=_("end"))
+    proposer_version = models.CharField(
+        max_length=40, verbose_name=_("proposer version")
+    )
+    quote = models.TextField(
+        help_text="The proposal's quote, for the record.", verbose_name=_("quote")
+    )
     rejected_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("rejected by"),
     )
-    rejected_at = models.DateTimeField(default=timezone.now)
+    rejected_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("rejected at")
+    )
 
     class Meta:
+        verbose_name = _("rejected proposal")
+        verbose_name_plural = _("rejected proposals")
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "start", "end", "proposer_version"],
@@ -1235,8 +1501,8 @@ class ReviewQueue(Claim):
 
     class Meta:
         proxy = True
-        verbose_name = "claim awaiting review"
-        verbose_name_plural = "review queue"
+        verbose_name = _("claim awaiting review")
+        verbose_name_plural = _("review queue")
 
 
 # ------------------------------------------------------- the public read model
@@ -1262,6 +1528,8 @@ class PublicQuantity(models.Model):
     updated_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("public quantity")
+        verbose_name_plural = _("public quantities")
         indexes = [
             models.Index(
                 fields=["has_conflict", "-updated_at", "conflict_public_id"],
@@ -1306,6 +1574,8 @@ class PublicClaim(models.Model):
     content_hash = models.CharField(max_length=64)
 
     class Meta:
+        verbose_name = _("public claim")
+        verbose_name_plural = _("public claims")
         constraints = [
             models.CheckConstraint(
                 condition=Q(state__in=["approved", "retracted", "superseded"]),
@@ -1358,6 +1628,8 @@ class PublicFacet(models.Model):
     published_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("public facet")
+        verbose_name_plural = _("public facets")
         constraints = [
             models.UniqueConstraint(
                 fields=["claim", "facet", "value"], name="publicfacet_unique"

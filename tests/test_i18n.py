@@ -273,3 +273,25 @@ def test_claim_page_and_its_scripts_in_spanish(editor, reviewer):
     assert "La cita no aparece en el documento." in spanish_catalog
     english_catalog = client.get(catalog_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "La cita no aparece en el documento." not in english_catalog
+
+
+def test_admin_model_and_field_names_in_spanish(reviewer):
+    """The registry's model and field names are translated: the changelist's
+    filters and column headers, and the admin index, read in Spanish."""
+    client = Client()
+    client.force_login(reviewer)
+    changelist = client.get(
+        "/admin/registry/claim/", HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "Por estado" in changelist  # the state field's filter
+    assert "Por state" not in changelist
+    assert "Por kind" not in changelist
+    assert "Por confianza sugerida" in changelist  # the admin's own filter
+    assert "Por suggested confidence" not in changelist
+    assert "Registro de verificación de datos" in changelist  # the app's name
+    assert "afirmación" in changelist.lower()  # the model's name
+
+    english = client.get(
+        "/admin/registry/claim/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "By state" in english  # English unchanged

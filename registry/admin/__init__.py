@@ -211,11 +211,11 @@ class SuggestionChangedFilter(admin.SimpleListFilter):
     """Published claims whose suggested confidence moved since a reviewer
     decided, and nobody has reviewed that yet."""
 
-    title = "suggested confidence"
+    title = gettext_lazy("suggested confidence")
     parameter_name = "suggestion"
 
     def lookups(self, request, model_admin):
-        return (("changed", "Changed since decided, to review"),)
+        return (("changed", _("Changed since decided, to review")),)
 
     def queryset(self, request, queryset):
         if self.value() == "changed":
@@ -271,7 +271,7 @@ class CitationInline(_ClaimPartInline):
             ]
         return self.fields
 
-    @admin.display(description="relayed through")
+    @admin.display(description=gettext_lazy("relayed through"))
     def relay_chain_display(self, obj):
         if obj is None or obj.pk is None:
             return "-"
@@ -291,7 +291,7 @@ class FigureInline(_ClaimPartInline):
     ]
     readonly_fields = ["interval_display"]
 
-    @admin.display(description="interval")
+    @admin.display(description=gettext_lazy("interval"))
     def interval_display(self, obj):
         if obj is None or obj.pk is None:
             return "-"
@@ -324,7 +324,7 @@ class _ClaimListMixin(_LargeListMixin):
         # no DISTINCT (registry/selectors/search.py).
         return search.review_search(queryset, search_term), False
 
-    @admin.display(description="statement")
+    @admin.display(description=gettext_lazy("statement"))
     def statement_display(self, obj):
         text = (
             obj.statement if len(obj.statement) <= 120 else obj.statement[:117] + "..."
@@ -332,7 +332,7 @@ class _ClaimListMixin(_LargeListMixin):
         url = reverse("admin:registry_claim_change", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, text)
 
-    @admin.display(description="state")
+    @admin.display(description=gettext_lazy("state"))
     def state_display(self, obj):
         return format_html(
             '<span class="claim-state" style="color:#fff;background:{};'
@@ -341,11 +341,11 @@ class _ClaimListMixin(_LargeListMixin):
             obj.get_state_display(),
         )
 
-    @admin.display(description="confidence")
+    @admin.display(description=gettext_lazy("confidence"))
     def confidence_display(self, obj):
         return obj.get_confidence_display() if obj.confidence else "-"
 
-    @admin.display(description="originators")
+    @admin.display(description=gettext_lazy("originators"))
     def originators(self, obj):
         names = sorted(
             {

@@ -8,17 +8,18 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import SuggestionChange
 from registry.services.suggestions import REVIEW_PERMISSION, suggestion_change_review
 
 
 class OpenFilter(admin.SimpleListFilter):
-    title = "review"
+    title = _("review")
     parameter_name = "open"
 
     def lookups(self, request, model_admin):
-        return [("yes", "to review"), ("no", "reviewed")]
+        return [("yes", _("to review")), ("no", _("reviewed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -68,26 +69,28 @@ class SuggestionChangeAdmin(admin.ModelAdmin):
     def has_review_permission(self, request):
         return request.user.has_perm(REVIEW_PERMISSION)
 
-    @admin.display(description="claim")
+    @admin.display(description=_("claim"))
     def claim_link(self, obj):
         url = reverse("admin:registry_claim_change", args=[obj.claim_id])
         return format_html('<a href="{}">{}</a>', url, obj.claim.statement[:100])
 
-    @admin.display(description="suggested confidence")
+    @admin.display(description=_("suggested confidence"))
     def levels(self, obj):
         return f"{obj.from_level} \u2192 {obj.to_level}"
 
-    @admin.display(description="stored confidence (unchanged)")
+    @admin.display(description=_("stored confidence (unchanged)"))
     def stored_confidence(self, obj):
         return obj.claim.get_confidence_display()
 
-    @admin.display(description="why the registry now suggests it")
+    @admin.display(description=_("why the registry now suggests it"))
     def reasons_list(self, obj):
         return format_html_join("\n", "<li>{}</li>", ((r,) for r in obj.reasons))
 
     @admin.action(
-        description="Mark as reviewed (keep the stored confidence; correct the "
-        "claim to change it)",
+        description=_(
+            "Mark as reviewed (keep the stored confidence; correct the "
+            "claim to change it)"
+        ),
         permissions=["review"],
     )
     def mark_reviewed(self, request, queryset):
