@@ -864,12 +864,18 @@ class CitationDerivation(models.Model):
         return f"{self.citation_id} derived from {self.basis_id}"
 
 
-def citations_marked_derived():
+def citations_marked_derived(basis_states=None):
     """Citations with ``is_derived``: whether the figure they cite is
-    derived from other citations (``rules.derived_figures`` reads it)."""
-    return Citation.objects.annotate(
-        is_derived=Exists(CitationDerivation.objects.filter(citation=OuterRef("pk")))
-    )
+    derived from other citations (``rules.derived_figures`` reads it).
+
+    ``basis_states``: count only links to citations of claims in these
+    states. The public projection passes the public states, so that a draft
+    or rejected basis (which the public never sees, and whose deletion
+    removes the link) never changes a public consensus or range."""
+    links = CitationDerivation.objects.filter(citation=OuterRef("pk"))
+    if basis_states is not None:
+        links = links.filter(basis__claim__state__in=basis_states)
+    return Citation.objects.annotate(is_derived=Exists(links))
 
 
 def quantity_key_of(

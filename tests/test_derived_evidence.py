@@ -382,3 +382,37 @@ def test_a_derived_figure_counts_in_no_consensus_and_no_range(quake):
     projection_refresh(claim_ids=[agency_claim.pk])
     facts = json.loads(PublicQuantity.objects.get(quantity_key=key).body, strict=False)
     assert facts["consensus_interval"]["low"] == 700
+
+
+def test_a_link_to_an_unpublished_basis_changes_no_public_range(quake):
+    """Derived from a draft, a published figure still counts publicly: the
+    public sees no draft, and deleting that draft (which deletes the link)
+    must not move a public consensus. Once the basis is published, the
+    derived figure leaves the ranges, and the projection equals a rebuild."""
+    from registry.figures import rules
+    from registry.models import PublicQuantity
+    from registry.services.projection import projection_check
+
+    draft = injured_claim(quake, state="draft")
+    basis = cite(draft, quake["ministry_doc"], quake["ministry"], MINISTRY_QUOTE)
+    agency_claim = injured_claim(quake, state="approved", confidence=3)
+    relayed = cite(agency_claim, quake["agency_doc"], quake["sana"], AGENCY_QUOTE)
+    CitationDerivation.objects.create(citation=relayed, basis=basis)
+    projection_refresh(claim_ids=[agency_claim.pk])
+    key = agency_claim.figures.get().quantity_key
+
+    def excluded():
+        facts = json.loads(PublicQuantity.objects.get(quantity_key=key).body, strict=False)
+        return {
+            e["reason"] for e in facts["ranges"]["conservative"]["excluded"]
+        }
+
+    assert rules.DERIVED_REASON not in excluded()
+    assert projection_check() == []
+    # The ministry's claim is published: the agency's figure now rests on it.
+    Claim.objects.filter(pk=draft.pk).update(
+        state="approved", confidence=3, published_at=timezone.now()
+    )
+    projection_refresh(claim_ids=[draft.pk])
+    assert rules.DERIVED_REASON in excluded()
+    assert projection_check() == []

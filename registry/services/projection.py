@@ -120,7 +120,7 @@ def _live_figures(keys: Iterable[str]) -> dict[str, list[Figure]]:
             .prefetch_related(
                 Prefetch(
                     "claim__citations",
-                    queryset=citations_marked_derived()
+                    queryset=citations_marked_derived(PUBLIC_STATES)
                     .select_related("originator")
                     .order_by("pk"),
                 )
@@ -728,12 +728,15 @@ def projection_refresh(
     """
     claim_ids = set(claim_ids)
     # Also a figure's former quantity: the caller passes it in quantity_keys.
-    keys = set(quantity_keys) | _figure_keys(claim_ids)
+    deriving = _deriving_claims(claim_ids)
+    # A claim derived from one of these counts in its quantities' ranges
+    # only while its published bases say so: refresh those quantities too.
+    keys = set(quantity_keys) | _figure_keys(claim_ids | deriving)
     # A part's figures are checked against its whole's, and the other way.
     keys |= neighbour_keys(keys)
     now = timezone.now()
     changed_keys, facts = _write_quantities(keys, now)
-    ids = claim_ids | _published_claims_of(changed_keys) | _deriving_claims(claim_ids)
+    ids = claim_ids | _published_claims_of(changed_keys) | deriving
     if not ids:
         return 0
     all_keys = _figure_keys(ids)
