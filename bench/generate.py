@@ -174,7 +174,7 @@ def generate(
             with cur.copy(
                 "COPY registry_source (id, public_id, created_at, updated_at, name, "
                 "short_name, kind, based_in, reliability, reliability_rationale, "
-                "homepage) FROM STDIN"
+                "homepage, platform, handle) FROM STDIN"
             ) as copy:
                 kinds = [
                     "monitor",
@@ -197,6 +197,8 @@ def generate(
                             "ABCDEF"[i % 6],
                             "Synthetic.",
                             "",
+                            "",  # platform: not a social-media account
+                            "",  # handle
                         )
                     )
             with cur.copy(
@@ -358,10 +360,10 @@ def generate(
             with cur.copy(
                 "COPY registry_claim (id, public_id, created_at, updated_at, statement, "
                 "kind, confidence, confidence_rationale, state, public_note, "
-                "published_at, corrects_id, event_id) FROM STDIN"
+                "published_at, corrects_id, event_id, proposer_version) FROM STDIN"
             ) as copy:
                 for row in claim_rows:
-                    copy.write_row(row)
+                    copy.write_row([*row, ""])  # recorded by hand
             counts["claims (published)"] = claims
             counts["claims (unpublished)"] = hidden
             with cur.copy(
@@ -410,7 +412,7 @@ def generate(
 
             with cur.copy(
                 "COPY registry_citation (id, claim_id, document_id, originator_id, "
-                'quote, start, "end", stance) FROM STDIN'
+                'quote, start, "end", stance, attributed_to) FROM STDIN'
             ) as copy:
                 for cit, claim, doc, originator, quote, index in citations:
                     start = offsets[doc][index]
@@ -424,6 +426,7 @@ def generate(
                             start,
                             start + len(quote),
                             "asserts",
+                            "",  # a named originator
                         )
                     )
             counts["citations"] = len(citations)
