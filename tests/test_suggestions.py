@@ -95,3 +95,20 @@ def test_queries_are_bounded(seed, django_assert_max_num_queries):
     for proposal in proposals:
         with django_assert_max_num_queries(3):
             possible_duplicates(proposal, document_id=seed.pk, event=event)
+
+
+def test_an_articles_proposals_cost_three_queries_in_all(seed, django_assert_num_queries):
+    from registry.selectors.suggestions import DuplicateFinder
+
+    proposals = [p.as_dict() for p in propose(seed.text, "en", PUBLISHED, known_sources())]
+    event = Event.objects.get(place__startswith="Al-Mazare")
+    metrics = {f["metric"] for p in proposals for f in p["figures"] if f.get("metric")}
+    with django_assert_num_queries(3):
+        finder = DuplicateFinder(document_id=seed.pk, event=event, metrics=metrics)
+    with django_assert_num_queries(0):
+        found = [finder.find(p) for p in proposals]
+    # The same answers as one proposal at a time.
+    assert found == [
+        possible_duplicates(p, document_id=seed.pk, event=event) for p in proposals
+    ]
+    assert any(found)

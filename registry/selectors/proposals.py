@@ -25,8 +25,8 @@ from registry.proposer.attribution import AliasIndex
 from registry.proposer.figures import _NUMBER_RE
 from registry.proposer.sources import known_sources
 from registry.selectors.suggestions import (
+    DuplicateFinder,
     EventSuggestion,
-    possible_duplicates,
     suggest_events,
 )
 
@@ -187,21 +187,21 @@ def document_offers(*, document: Document) -> list[Offer]:
     )
     events = document_events(document=document)
     event = Event.objects.filter(public_id=events[0].id).first() if events else None
+    proposals = [
+        p
+        for p in _run_proposer(document)
+        if (p.start, p.end) not in rejected and (p.start, p.end) not in cited
+    ]
+    finder = DuplicateFinder(
+        document_id=document.pk,
+        event=event,
+        metrics={f["metric"] for p in proposals for f in p.figures if f.get("metric")},
+    )
     offers = []
-    for proposal in _run_proposer(document):
-        if (proposal.start, proposal.end) in rejected or (
-            proposal.start,
-            proposal.end,
-        ) in cited:
-            continue
+    for proposal in proposals:
         offer = _offer(proposal)
         offer.event = event.public_id if event else ""
-        offer.duplicates = [
-            d.as_dict()
-            for d in possible_duplicates(
-                proposal.as_dict(), document_id=document.pk, event=event
-            )
-        ]
+        offer.duplicates = [d.as_dict() for d in finder.find(proposal.as_dict())]
         offers.append(offer)
     return offers
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from django.db.models import Q
@@ -148,56 +149,95 @@ class PossibleDuplicate:
         return asdict(self)
 
 
-def possible_duplicates(
-    proposal: dict,
-    *,
-    document_id: int | None = None,
-    event: Event | None = None,
-    limit: int = 5,
-) -> list[PossibleDuplicate]:
-    """Existing claims a proposal (``Proposal.as_dict()``) may repeat.
+class DuplicateFinder:
+    """What ``find`` needs about one article, read once: the stored
+    document's citations and the suggested event's figures (of the
+    article's metrics) with their originators. ``find`` then runs no query,
+    so an article's proposals cost three queries in all, not three each.
 
-    ``document_id``: the stored document the proposal was read from (its
-    citations overlapping the proposal's passage are found); ``event``: the
-    event the claim would be about (figures about the same quantity are
-    found through their quantity key, an indexed column).
+    ``document_id``: the stored document the proposals were read from (its
+    citations overlapping a proposal's passage are found); ``event``: the
+    event the claims would be about.
     """
-    found: dict[int, PossibleDuplicate] = {}
-    originator = proposal.get("originator")
-    if document_id is not None:
-        overlapping = (
-            Citation.objects.filter(
-                document_id=document_id,
-                start__lt=proposal["end"],
-                end__gt=proposal["start"],
+
+    # An event's figures read at most (newest claims first): enough for any
+    # incident, bounded for an event that gathers a whole war.
+    MAX_FIGURES = 2000
+
+    def __init__(
+        self,
+        *,
+        document_id: int | None = None,
+        event: Event | None = None,
+        metrics: Iterable[str] = (),
+    ):
+        self.event = event
+        self.citations = (
+            list(
+                Citation.objects.filter(document_id=document_id)
+                .select_related("claim", "originator")
+                .order_by("claim_id", "pk")
             )
-            .select_related("claim", "originator")
-            .order_by("claim_id")[:limit]
+            if document_id is not None
+            else []
         )
-        for citation in overlapping:
-            found[citation.claim_id] = PossibleDuplicate(
-                id=citation.claim.public_id,
-                state=citation.claim.state,
-                statement=citation.claim.statement,
-                reason="cites an overlapping passage of this document",
-                same_value=False,
-                same_originator=originator is not None
-                and citation.originator.public_id == originator,
+        metrics = set(metrics)
+        self.figures = (
+            list(
+                Figure.objects.filter(
+                    claim__event=event, kind=FigureKind.QUANTITY, metric__in=metrics
+                )
+                .select_related("claim")
+                .order_by("-claim_id", "pk")[: self.MAX_FIGURES]
             )
-    proposed_figures = [
-        f
-        for f in proposal.get("figures", [])
-        if f.get("kind", FigureKind.QUANTITY) == FigureKind.QUANTITY and f.get("metric")
-    ]
-    if event is not None and proposed_figures:
+            if event is not None and metrics
+            else []
+        )
+        self.originators = (
+            set(
+                Citation.objects.filter(
+                    claim_id__in={f.claim_id for f in self.figures}
+                ).values_list("claim_id", "originator__public_id")
+            )
+            if self.figures
+            else set()
+        )
+
+    def find(self, proposal: dict, *, limit: int = 5) -> list[PossibleDuplicate]:
+        """Existing claims a proposal (``Proposal.as_dict()``) may repeat."""
+        found: dict[int, PossibleDuplicate] = {}
+        originator = proposal.get("originator")
+        for citation in self.citations:
+            if citation.start < proposal["end"] and citation.end > proposal["start"]:
+                found.setdefault(
+                    citation.claim_id,
+                    PossibleDuplicate(
+                        id=citation.claim.public_id,
+                        state=citation.claim.state,
+                        statement=citation.claim.statement,
+                        reason="cites an overlapping passage of this document",
+                        same_value=False,
+                        same_originator=originator is not None
+                        and citation.originator_id is not None
+                        and citation.originator.public_id == originator,
+                    ),
+                )
+        proposed = [
+            f
+            for f in proposal.get("figures", [])
+            if f.get("kind", FigureKind.QUANTITY) == FigureKind.QUANTITY
+            and f.get("metric")
+        ]
+        if self.event is None or not proposed:
+            return _ranked(found, limit)
         by_metric: dict[str, list[dict]] = {}
         keys = {}
-        for figure in proposed_figures:
+        for figure in proposed:
             by_metric.setdefault(figure["metric"], []).append(figure)
             keys[
                 quantity_key_of(
                     kind=FigureKind.QUANTITY,
-                    event_public_id=event.public_id,
+                    event_public_id=self.event.public_id,
                     metric=figure["metric"],
                     subject=figure.get("subject") or "",
                     period_start=figure.get("period_start"),
@@ -207,23 +247,14 @@ def possible_duplicates(
         # The event's figures of the same metrics: subjects are worded
         # differently ("soldiers", "Syrian Arab Army soldiers"), so the
         # quantity key alone would miss the claim the editor is repeating.
-        figures = list(
-            Figure.objects.filter(
-                claim__event=event, kind=FigureKind.QUANTITY, metric__in=by_metric
-            )
-            .exclude(claim_id__in=found)
-            .select_related("claim")
-            .order_by("claim_id", "pk")[: limit * 4]
-        )
-        originators = set(
-            Citation.objects.filter(claim_id__in={f.claim_id for f in figures}).values_list(
-                "claim_id", "originator__public_id"
-            )
-        )
-        for existing in figures:
+        for existing in self.figures:
+            if existing.claim_id in found or existing.metric not in by_metric:
+                continue
             same_quantity = existing.quantity_key in keys
             candidates = (
-                [keys[existing.quantity_key]] if same_quantity else by_metric[existing.metric]
+                [keys[existing.quantity_key]]
+                if same_quantity
+                else by_metric[existing.metric]
             )
             same_value = any(
                 existing.qualifier == f.get("qualifier")
@@ -231,10 +262,7 @@ def possible_duplicates(
                 and existing.value_high == f.get("value_high")
                 for f in candidates
             )
-            same_originator = (existing.claim_id, originator) in originators
-            previous = found.get(existing.claim_id)
-            if previous and (previous.same_value or not same_value):
-                continue
+            same_originator = (existing.claim_id, originator) in self.originators
             what = f"{existing.stated or existing.value} {existing.subject} {existing.metric}"
             if same_value and same_originator:
                 reason = f"the same figure from the same originator ({what})"
@@ -252,7 +280,24 @@ def possible_duplicates(
                 same_value=same_value,
                 same_originator=same_originator,
             )
+        return _ranked(found, limit)
+
+
+def _ranked(found: dict, limit: int) -> list[PossibleDuplicate]:
     ranked = sorted(
         found.values(), key=lambda d: (not d.same_value, not d.same_originator, d.id)
     )
     return ranked[:limit]
+
+
+def possible_duplicates(
+    proposal: dict,
+    *,
+    document_id: int | None = None,
+    event: Event | None = None,
+    limit: int = 5,
+) -> list[PossibleDuplicate]:
+    """The claims one proposal may repeat (``DuplicateFinder`` for one)."""
+    metrics = {f.get("metric") for f in proposal.get("figures", []) if f.get("metric")}
+    finder = DuplicateFinder(document_id=document_id, event=event, metrics=metrics)
+    return finder.find(proposal, limit=limit)

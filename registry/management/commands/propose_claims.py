@@ -8,7 +8,7 @@ from django.db import DatabaseError
 from registry.models import Document, Event, text_hash
 from registry.proposer import propose
 from registry.proposer.sources import known_sources, source_for
-from registry.selectors.suggestions import possible_duplicates, suggest_events
+from registry.selectors.suggestions import DuplicateFinder, suggest_events
 
 
 class Command(BaseCommand):
@@ -36,11 +36,13 @@ class Command(BaseCommand):
             publisher=source_for(publisher),
         )
         events, document_id = _registry_context(text, published_on)
-        event = Event.objects.filter(public_id=events[0]["id"]).first() if events else None
+        finder = _finder(events, document_id, proposals)
         for proposal in proposals:
             data = proposal.as_dict()
             data["suggested_events"] = events
-            data["duplicates"] = _duplicates(data, document_id, event)
+            data["duplicates"] = (
+                [d.as_dict() for d in finder.find(data)] if finder else []
+            )
             self.stdout.write(json.dumps(data, ensure_ascii=False))
 
 
@@ -55,9 +57,15 @@ def _registry_context(text: str, published_on) -> tuple[list[dict], int | None]:
     return events, stored["pk"] if stored else None
 
 
-def _duplicates(proposal: dict, document_id: int | None, event) -> list[dict]:
+def _finder(events: list[dict], document_id: int | None, proposals):
+    """What the registry holds about this article, read once; None without
+    a migrated database."""
     try:
-        found = possible_duplicates(proposal, document_id=document_id, event=event)
+        event = Event.objects.filter(public_id=events[0]["id"]).first() if events else None
+        return DuplicateFinder(
+            document_id=document_id,
+            event=event,
+            metrics={f["metric"] for p in proposals for f in p.figures if f.get("metric")},
+        )
     except DatabaseError:
-        return []
-    return [d.as_dict() for d in found]
+        return None
