@@ -14,6 +14,11 @@ conflict with part lists): it then read 89.5%, 92.4% and 70.0% of them as
 annotated (84.9% of the 212); the general rules and vocabulary their misses
 showed were added afterwards. Expect 85-90% on wordings nobody has looked at
 yet, less where a new kind of reporting brings words the vocabulary lacks.
+
+Records 522-673 (152: arrests and protests, earthquakes, migrant
+shipwrecks, displacement, raids in Nigeria; 80 English, 72 Spanish, from
+pages not in the corpus before) were annotated before the parser read
+them: it read 85.5% of them as annotated (en 72/80, es 58/72).
 """
 
 import json
