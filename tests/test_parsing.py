@@ -233,6 +233,36 @@ def test_importer_refuses_a_wording_it_cannot_read(tmp_path):
             "en",
             (Q.EXACTLY, 11, None, None, "soldiers"),
         ),
+        ("only 92,000", "en", (Q.EXACTLY, 92000, None, None, None)),
+        ("past 75", "en", (Q.MORE_THAN, 75, None, None, None)),
+        ("just under 40 dead", "en", (Q.FEWER_THAN, 40, None, "killed", None)),
+        ("superan los 1.500", "es", (Q.MORE_THAN, 1500, None, None, None)),
+        ("apenas 5 heridos", "es", (Q.EXACTLY, 5, None, "injured", None)),
+        ("another 22", "en", (Q.EXACTLY, 22, None, None, None)),
+        ("another soldier died", "en", (Q.EXACTLY, 1, None, "killed", "soldiers")),
+        ("otra decena de personas", "es", (Q.ABOUT, 10, None, None, "people")),
+        ("tres mil 494 damnificados", "es", (Q.EXACTLY, 3494, None, "affected", None)),
+        ("mil 594", "es", (Q.EXACTLY, 1594, None, None, None)),
+        ("medio centenar de desaparecidos", "es", (Q.ABOUT, 50, None, "missing", None)),
+        ("varias decenas de personas", "es", (Q.AT_LEAST, 30, None, None, "people")),
+        ("several hundred injured", "en", (Q.AT_LEAST, 300, None, "injured", None)),
+        ("Millions of people", "en", (Q.AT_LEAST, 2_000_000, None, None, "people")),
+        ("65 personas no localizadas", "es", (Q.EXACTLY, 65, None, "missing", "people")),
+        ("35 desaparecen", "es", (Q.EXACTLY, 35, None, "missing", None)),
+        ("13 others kidnapped", "en", (Q.EXACTLY, 13, None, "kidnapped", None)),
+        (
+            "one individual was taken into custody",
+            "en",
+            (Q.EXACTLY, 1, None, "detained", "people"),
+        ),
+        ("un detenido", "es", (Q.EXACTLY, 1, None, "detained", None)),
+        ("more than 200 schoolgirls", "en", (Q.MORE_THAN, 200, None, None, "children")),
+        ("90 cuerpos", "es", (Q.EXACTLY, 90, None, "killed", None)),
+        (
+            "6 mujeres, dos de las cuales han fallecido",
+            "es",
+            (Q.EXACTLY, 6, None, None, "women"),
+        ),
     ],
 )
 def test_counts_followed_by_words_give_metric_and_subject(text, language, expected):
@@ -262,6 +292,25 @@ def test_a_list_of_counts_is_a_total_with_its_parts():
     assert [p.value for p in spanish.parts] == [40, 28]
 
 
+def test_a_first_item_that_sums_the_others_is_their_total():
+    parsed = parse_figure_text("Los 15 supervivientes, 13 hombres y dos mujeres", "es")
+    assert (parsed.qualifier, parsed.value) == (Q.EXACTLY, 15)
+    assert [(p.value, p.subject) for p in parsed.parts] == [(13, "men"), (2, "women")]
+    detained = parse_figure_text(
+        "al menos cuatro manifestantes, tres varones y una mujer", "es"
+    )
+    assert (detained.qualifier, detained.value) == (Q.AT_LEAST, 4)
+    people = parse_figure_text("five people, three soldiers and two civilians")
+    assert (people.value, people.subject, len(people.parts)) == (5, "people", 2)
+
+
+def test_a_list_whose_first_item_only_happens_to_be_the_sum_stays_a_list():
+    # Police and civilians are not kinds of soldiers: four people in all.
+    parsed = parse_figure_text("two soldiers, one policeman and one civilian")
+    assert parsed.value == 4
+    assert [p.subject for p in parsed.parts] == ["soldiers", "police", "civilians"]
+
+
 def test_more_after_a_count_is_an_increment():
     parsed = parse_figure_text("six more killed")
     assert (parsed.value, parsed.metric, parsed.increment) == (6, "killed", True)
@@ -286,6 +335,8 @@ def test_more_after_a_count_is_an_increment():
         ),
         ("entre cinco heridos", "es", "expected 'entre <number> y <number>'"),
         ("at least dozens", "en", "'at least' cannot qualify 'dozens'"),
+        ("at least several hundred", "en", "'at least' cannot qualify 'several'"),
+        ("another many people", "en", "did not understand 'another'"),
     ],
 )
 def test_unreadable_phrases_say_which_part_was_not_understood(text, language, message):

@@ -23,9 +23,10 @@ Decisions a reader of a figure should know:
   figures, and a false conflict costs a reviewer more than a missed one.
   "some N", "around N", "unos N", "cerca de N" are *about N* too.
 - "up to N", "as many as N", "as high as N", "hasta N" are *at most N*;
-  "over N", "above N", "well above N" are *more than N*; "under N",
-  "below N" are *fewer than N*. "A total of N", "un total de N" are
-  *exactly N*.
+  "over N", "above N", "well above N", "past N", "just over N", "supera(n)
+  N", "sobrepasan N" ("los heridos superan los 1.500") are *more than N*;
+  "under N", "below N", "just under N" are *fewer than N*. "A total of
+  N", "un total de N", "only N", "solo N", "apenas N" are *exactly N*.
 - "N or M", "N to M", "N-M", "from N to M", "entre N y M", "de N a M" are
   *between N and M*, with or without a noun after them ("entre 5 y 15
   fallecidos"); so is "at least N and as many as M" / "at least N and up
@@ -35,16 +36,19 @@ Decisions a reader of a figure should know:
   "scores" at least 40, "hundreds" / "cientos" / "centenares" at least
   200, "thousands" / "miles" at least 2000; "of thousands" / "de miles"
   scales them ("hundreds of thousands" at least 200,000, "decenas de
-  miles" at least 20,000). "Many", "a few", "a number of", "muchos" have
-  no documented bound and are refused.
+  miles" at least 20,000); "millions" / "millones" at least 2,000,000.
+  "Several" before a unit is three of it: "several hundred" at least 300,
+  "varias decenas" at least 30, "varios miles" at least 3000. "Many", "a
+  few", "a number of", "muchos" have no documented bound and are refused.
 - "A dozen" / "una docena" is 12 exactly. The Spanish collective numerals
   "una decena", "una veintena", "una treintena", "un centenar", "un
   millar" are *about* 10, 20, 30, 100, 1000 alone, and that number after a
   qualifier ("al menos una veintena" is at least 20, "más de un centenar"
-  more than 100).
+  more than 100); "medio centenar", "medio millar" are about 50 and 500.
 - Digit groups: a ",", "." or space followed by exactly three digits
   separates thousands in both languages ("1,200", "1.200", "1 200" are
-  1200; the same separator throughout). Counts are whole numbers: "2.5"
+  1200; the same separator throughout). "3 mil 952", "tres mil 494" and
+  "mil 594" are 3952, 3494 and 1594. Counts are whole numbers: "2.5"
   is refused rather than rounded; a decimal before a multiplier that
   makes a whole count is read ("1.5 million", "1,5 millones" are
   1,500,000).
@@ -68,7 +72,11 @@ Decisions a reader of a figure should know:
   adultos y 28 niños" is at least 68). A list whose items name different
   metrics ("32 killed and 65 wounded") is two figures, not a total, and
   is refused; so is a list with an item that does not say what it counts
-  ("12 dead and 30").
+  ("12 dead and 30"). When the first item is the sum of the others, each
+  naming a part of what the first counts, the first is the total and the
+  others its parts ("los 15 supervivientes, 13 hombres y dos mujeres" is
+  15; "cuatro manifestantes, tres varones y una mujer" is 4); "two
+  soldiers, one policeman and one civilian" stays a list of 4.
 - "N more" / "N más" / "N <noun> más" ("six more killed", "two more
   women", "8 personas más") is an *increment* to an earlier figure: value
   N, flagged ``increment``; so is "N new" / "N nuevos" ("two new deaths",
@@ -80,12 +88,17 @@ Decisions a reader of a figure should know:
 - A leading article, "all" or "other(s)" ("the 70 civilians", "all the
   440 persons", "los 14 fallecidos", "otras 1.247") is passed over; "a",
   "an", "un", "una" before a known subject ("a child died", "un niño") is
-  one.
+  one. "Another" / "otro" / "otra" is passed over before a count
+  ("another 22") and read as "a" / "un" / "una" otherwise ("another
+  soldier" is one, "otra decena de personas" about 10).
 - The vocabulary (``_METRIC_WORDS``, ``_SUBJECT_WORDS``) gives canonical
   names: metrics killed (also "dead", "deaths", "martyrs", "bodies",
   "muertos", "fallecidos", "sin vida"), injured ("wounded", "heridos",
   "lesionados"), missing, affected ("damnificados"), displaced,
-  evacuated, detained, casualties; subjects people, civilians ("citizens"
+  evacuated, detained ("arrested", "taken into custody", "detenidos",
+  "aprehendidos"), kidnapped ("abducted", "secuestrados"), casualties;
+  missing also "no localizados", "en paradero desconocido", "desaparecieron";
+  subjects people, civilians ("citizens"
   as the Syrian Observatory uses it), children ("minors", "menores"),
   women, men, police, soldiers ("troops", "marines", "efectivos"),
   fighters ("militants", "rebels", "milicianos").
@@ -163,6 +176,10 @@ _QUALIFIERS = {
             "above",
             "well above",
             "well over",
+            "just over",
+            "just above",
+            "past",
+            "exceeding",
         ],
         Qualifier.AT_MOST: [
             "at most",
@@ -174,7 +191,14 @@ _QUALIFIERS = {
             "as many as",
             "as high as",
         ],
-        Qualifier.FEWER_THAN: ["fewer than", "less than", "under", "below"],
+        Qualifier.FEWER_THAN: [
+            "fewer than",
+            "less than",
+            "under",
+            "below",
+            "just under",
+            "just below",
+        ],
         Qualifier.ABOUT: [
             "about",
             "around",
@@ -192,7 +216,14 @@ _QUALIFIERS = {
             "ca.",
             "c.",
         ],
-        Qualifier.EXACTLY: ["exactly", "precisely", "a total of", "in all"],
+        Qualifier.EXACTLY: [
+            "exactly",
+            "precisely",
+            "a total of",
+            "in all",
+            "only",
+            "just",
+        ],
     },
     "es": {
         Qualifier.AT_LEAST: [
@@ -209,6 +240,12 @@ _QUALIFIERS = {
             "mas de",
             "por encima de",
             "muy por encima de",
+            "supera",
+            "superan",
+            "sobrepasa",
+            "sobrepasan",
+            "rebasa",
+            "rebasan",
         ],
         Qualifier.AT_MOST: [
             "como máximo",
@@ -230,7 +267,15 @@ _QUALIFIERS = {
             "casi",
             "un estimado de",
         ],
-        Qualifier.EXACTLY: ["exactamente", "justo", "un total de", "en total"],
+        Qualifier.EXACTLY: [
+            "exactamente",
+            "justo",
+            "un total de",
+            "en total",
+            "solo",
+            "sólo",
+            "apenas",
+        ],
     },
 }
 _PHRASES = {
@@ -250,6 +295,7 @@ _VAGUE = {
         "scores": 40,
         "hundreds": 200,
         "thousands": 2000,
+        "millions": 2_000_000,
     },
     "es": {
         "varios": 3,
@@ -259,6 +305,19 @@ _VAGUE = {
         "cientos": 200,
         "centenares": 200,
         "miles": 2000,
+        "millones": 2_000_000,
+    },
+}
+# "several hundred", "varias decenas": at least three of the unit.
+_SEVERAL_UNITS = {
+    "en": {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 10**6},
+    "es": {
+        "docenas": 12,
+        "decenas": 10,
+        "cientos": 100,
+        "centenares": 100,
+        "miles": 1000,
+        "millones": 10**6,
     },
 }
 # "hundreds of thousands" is at least 200 thousand.
@@ -328,6 +387,8 @@ _LEADING = {
     "es": ("todos", "todas", "los", "las", "otros", "otras"),
 }
 _AFTER_QUALIFIER = {"en": ("the",), "es": ("a", "los", "las")}
+# "another 22", "otra decena": one more group; "another soldier" is one.
+_ANOTHER = {"en": {"another": "a"}, "es": {"otro": "un", "otra": "una"}}
 _INCREMENT = {"en": ("more",), "es": ("más", "mas")}
 # "two new victims", "24 nuevos cadáveres": newly counted, so an increment.
 _NEW = {"en": ("new",), "es": ("nuevos", "nuevas", "nuevo", "nueva")}
@@ -368,7 +429,8 @@ _AGES = re.compile(
     r"|\b\d+-year-olds?\b"
 )
 _PART_AFTER_COMMA_ASIDE = re.compile(
-    r",[^,]*\b(?:of them|of whom|de ellos|de ellas|de los que|de las que)\b.*$"
+    r",[^,]*\b(?:of them|of whom|of which|de ellos|de ellas|de los que|de las que"
+    r"|de los cuales|de las cuales)\b.*$"
 )
 _HOMOGLYPHS = str.maketrans("аеорсухіАЕОРСХ", "aeopcyxiAEOPCX")
 
@@ -411,13 +473,18 @@ def _number(text: str, lang: str) -> int:
     words = text.split()
     multipliers = _MULTIPLIERS[lang]
     if (
-        len(words) == 3
-        and words[1] in {"mil", "thousand"}
-        and _digits(words[0]) is not None
-        and re.fullmatch(r"\d{1,3}", words[2])
+        len(words) >= 2
+        and words[-2] in {"mil", "thousand"}
+        and re.fullmatch(r"\d{1,3}", words[-1])
     ):
-        # "3 mil 952", as Mexican and Central American outlets write 3952.
-        return _digits(words[0]) * 1000 + int(words[2])
+        # "3 mil 952", "tres mil 494", "mil 594", as Mexican and Central
+        # American outlets write 3952, 3494 and 1594.
+        head = " ".join(words[:-2])
+        if not head and words[-2] == "mil":
+            return 1000 + int(words[-1])
+        thousands = _number(head, lang)
+        if thousands < 1000:
+            return thousands * 1000 + int(words[-1])
     if len(words) == 2 and words[1] in multipliers and multipliers[words[1]] >= 1000:
         decimal = _DECIMAL.fullmatch(words[0])
         if decimal and _digits(words[0]) is None:
@@ -578,10 +645,12 @@ def _count_at(tokens: list[str], i: int, lang: str):
     """(value, end, approximate) of the count starting at tokens[i], or None."""
     if i >= len(tokens):
         return None
-    if tokens[i] in {"un", "una"} and i + 1 < len(tokens):
+    if tokens[i] in {"un", "una", "medio"} and i + 1 < len(tokens):
         collective = _COLLECTIVE.get(tokens[i + 1])
         if collective:
-            return collective, i + 2, True
+            # "una veintena" is about 20, "medio centenar" about 50.
+            half = tokens[i] == "medio"
+            return (collective // 2 if half else collective), i + 2, True
     for end in range(min(len(tokens), i + 8), i, -1):
         words = tokens[i:end]
         if "," in words or "-" in words:
@@ -667,6 +736,12 @@ def _phrase(body: str, lang: str) -> ParsedFigure:
     tokens = _tokens(body)
     while tokens and tokens[0] in _LEADING[lang]:
         tokens = tokens[1:]
+    if tokens and tokens[0] in _ANOTHER[lang]:
+        rest = tokens[1:]
+        if _count_at(rest, 0, lang) is not None:
+            tokens = rest  # "another 22"
+        elif rest and (rest[0] in _SUBJECT_TERMS or rest[0] in _COLLECTIVE):
+            tokens = [_ANOTHER[lang][tokens[0]], *rest]  # "otra decena", "otro soldado"
     qualifier, rest = _leading_qualifier(" ".join(tokens), lang)
     tokens = _tokens(rest)
     if qualifier != Qualifier.EXACTLY:
@@ -675,6 +750,14 @@ def _phrase(body: str, lang: str) -> ParsedFigure:
     if not tokens:
         raise FigureTextError("a number is missing")
 
+    several = _VAGUE[lang].get(tokens[0]) == 3 and len(tokens) > 1
+    if several and tokens[1] in _SEVERAL_UNITS[lang]:
+        if qualifier != Qualifier.EXACTLY:
+            raise FigureTextError(f"'{qualifier.label}' cannot qualify {tokens[0]!r}")
+        bound, tail = 3 * _SEVERAL_UNITS[lang][tokens[1]], tokens[2:]
+        if tail and tail[0] in {"of", "de"}:
+            tail = tail[1:]
+        return _with_words(ParsedFigure(Qualifier.AT_LEAST, bound), tail, lang)
     if tokens[0] in _VAGUE[lang]:
         if qualifier != Qualifier.EXACTLY:
             raise FigureTextError(f"'{qualifier.label}' cannot qualify {tokens[0]!r}")
@@ -791,6 +874,20 @@ def _total(qualifier: str, items: list[list[str]], lang: str) -> ParsedFigure:
                 "must say what it counts"
             )
         parts.append(FigurePart(value, _subject(words), _metric(words)))
+    if _is_apposition(parts):
+        # "cuatro manifestantes, tres varones y una mujer": the first item
+        # is the total and the others detail it.
+        whole, parts = parts[0], parts[1:]
+        metrics = {part.metric for part in (whole, *parts) if part.metric}
+        return _checked(
+            ParsedFigure(
+                qualifier,
+                whole.value,
+                metric=metrics.pop() if len(metrics) == 1 else None,
+                subject=whole.subject,
+                parts=tuple(parts),
+            )
+        )
     metrics = {part.metric for part in parts if part.metric}
     if len(metrics) > 1:
         listed = ", ".join(f"{p.value} {p.metric}" for p in parts if p.metric)
@@ -807,6 +904,23 @@ def _total(qualifier: str, items: list[list[str]], lang: str) -> ParsedFigure:
             subject=subjects.pop() if len(subjects) == 1 else None,
             parts=tuple(parts),
         )
+    )
+
+
+def _is_apposition(parts: list[FigurePart]) -> bool:
+    """Whether a list's first item is the total of the others ("15
+    survivors, 13 men and two women"): they sum to it, name who they count,
+    and each is a part of the first item's subject where that is known
+    ("two soldiers, one policeman and one civilian" stays a list)."""
+    first, rest = parts[0], parts[1:]
+    if len(rest) < 2 or first.value != sum(part.value for part in rest):
+        return False
+    if any(part.subject is None for part in rest):
+        return False
+    if first.subject is None:
+        return True
+    return all(
+        part.subject in vocabulary.subject_descendants(first.subject) for part in rest
     )
 
 
