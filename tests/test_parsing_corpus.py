@@ -23,6 +23,12 @@ gave the general rules added then: "only" / "past" / "superan" as
 qualifiers, "another" / "otra", "tres mil 494", "medio centenar", "varias
 decenas", "millions", a list whose first item totals the others, and
 vocabulary for arrests, kidnappings and the missing ("no localizadas").
+
+Records 674-862 (189: stampedes, prison riots and escapes, mine and
+building collapses, bus crashes, wildfires, massacres; 92 English, 97
+Spanish) were collected and annotated after those changes, before the
+parser read them: it read 89.4% of them as annotated (en 83/92, es 86/97).
+That is the share to expect on wordings nobody has looked at.
 """
 
 import json
