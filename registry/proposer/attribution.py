@@ -3,9 +3,15 @@
 Patterns, English and Spanish: "X said (that) ...", "..., X said on Monday.",
 "according to X", "según X", "..., informó X.", "X told AFP", "informaron a
 Efe X", "X cited Y as saying", "X, citing Y", "..., X reported, quoting Y",
-"Así lo advirtió X" (the statement before). The words found are resolved
-through the registry's aliases; descriptions ("the ministry", "la ONG",
-"he") through the sources the article named before.
+"Así lo advirtió X" (the statement before), "Citing X, Y said". The words
+found are resolved through the registry's aliases; descriptions ("the
+ministry", "la ONG", "he") through the sources the article named before.
+
+An originator the text does not name ("a military source", "local
+activists", "medical sources", "fuentes militares", "testigos") is kept as
+its description (``attributed_to``), never resolved to a registered
+source, even one with such an alias: the citation scopes it, and the named
+source it came through ("told AFP", "citing ...") is its relay.
 """
 
 from __future__ import annotations
@@ -31,7 +37,8 @@ _ES_VERBS = (
     r"ha confirmado|han confirmado|ha informado|han informado|ha detallado|ha señalado|"
     r"han señalado|ha asegurado|ha indicado|han indicado|ha precisado|ha explicado|ha denunciado|"
     r"ha advertido|ha registrado|ha documentado|citó|citaron|cifró|cifraron|ha cifrado|"
-    r"han cifrado|rebajó|rebajaron|ha rebajado|elevó|elevaron|ha elevado|han elevado"
+    r"han cifrado|rebajó|rebajaron|ha rebajado|elevó|elevaron|ha elevado|han elevado|"
+    r"dicen|dice"
 )
 _AUX = r"(?:(?:has|have|had|also|earlier|previously|now|later|ha|han|también)\s+)*"
 VERBS = {"en": _EN_VERBS, "es": _ES_VERBS}
@@ -56,6 +63,12 @@ _TOLD = re.compile(
     r"\b(?:told|said to|confirmed to|sent to)\s+(?P<relay>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})(?=[\s,])"
     r"|\b(?:a|a la|al)\s+(?P<relay_es>Efe|EFE|AFP|la AFP|Reuters|AP|Europa Press|Xinhua|Anadolu|CNN)\b",
 )
+# "Citing activists inside the town, the watchdog said ...": the one cited
+# made the statement, the one citing relays it.
+_CITING_LEAD = re.compile(
+    r"^\s*(?:citing|citando(?: a)?)\s+(?P<who>[^,]+),\s*(?P<rest>.+)$", re.I | re.S
+)
+_TOLD_WHOM = re.compile(r"^\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}")
 _SO_SAID = re.compile(r"^\s*(?:Así lo|So)\s+(?:" + _ES_VERBS + r"|said|reported)\s+(?P<who>.+)$", re.I)
 
 _LEAD = re.compile(
@@ -110,6 +123,7 @@ class Attribution:
     verb: str = ""
     inferred: str = ""  # "", "anaphora", "carried over", "so said"
     refers_to: str = ""  # the words of the source a description refers to
+    attributed_to: str = ""  # an unnamed originator's description
 
 
 def normalise(text: str) -> str:
@@ -225,7 +239,7 @@ _ADJECTIVAL = re.compile(
 # What may follow "..., X said Monday" besides the time: a participle clause
 # (", warning that ...") or where it was said ("in a press release ...").
 _SAID_TAIL = re.compile(
-    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing)\b.*"
+    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing|speaking)\b.*"
     r"|\s+in (?:a|an|its|their) [\w\s-]{0,40}?(?:release|statement|report|briefing|"
     r"conference|post|interview)\b.*)$",
     re.I,
@@ -247,6 +261,7 @@ def _clean_subject(text: str) -> str:
     text = _DATELINE.sub("", text.strip())
     text = text.strip(" ,\"'“”‘’«»—–-")
     text = _LEAD.sub("", text)
+    text = re.sub(r"^(?:but|and|yet|pero|y|mientras que)\s+", "", text, flags=re.I)
     text = _STRIP_LEAD_WORDS.sub("", text)
     text = _TRAILING.sub("", text)
     # Apposition: "the governor, Enrique Alfaro" -> the name; "Rami Abdel
@@ -306,6 +321,17 @@ def _start_subject(text: str, lang: str) -> Attribution | None:
 def find_attribution(sentence: str, lang: str) -> Attribution | None:
     """The speaker named in one sentence, before resolution."""
     text = sentence.rstrip(" .")
+    citing = _CITING_LEAD.match(text)
+    # Only an unnamed one cited is the originator: an agency "citing its
+    # correspondent" speaks for itself.
+    if citing and _is_unnamed(_clean_subject(citing.group("who"))):
+        inner = find_attribution(citing.group("rest"), lang)
+        if inner is not None and not inner.relays:
+            return Attribution(
+                _clean_subject(citing.group("who")),
+                relays=[{"text": inner.originator_text}],
+                verb=inner.verb,
+            )
     m = _QUOTED_AS.search(text)
     if m:
         return Attribution(
@@ -331,6 +357,9 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         before = text[: verb_m.start()]
         after = text[verb_m.end():]
         comma = max(before.rfind(","), before.rfind("”"), before.rfind('"'), before.rfind("''"))
+        if verb == "told":
+            # "..., a doctor told AFP, speaking on condition of anonymity."
+            after = _TOLD_WHOM.sub("", after)
         if lang == "en" and comma >= 0 and re.fullmatch(
             _TIME + r"\s*", _SAID_TAIL.sub("", after), re.I
         ):
@@ -361,6 +390,10 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
                 rest,
             )
             who = _clean_subject(who)
+            # English puts only a name after "..., said" ("said Rami Abdel
+            # Rahman"), never a clause ("..., said U.S. helicopters attacked").
+            if lang == "en" and len(who.split()) > 6:
+                continue
             if who and len(who.split()) <= 14:
                 if origin:
                     inner = _clean_subject(re.sub(r"^(?:un comunicado|a statement)\s+(?:del?|from|by)\s+", "", origin.group(1)))
@@ -400,6 +433,15 @@ def resolve(
     (``mentions``: those named before this sentence, nearest last, and
     those named after it, nearest first)."""
     text = attribution.originator_text
+    description = unnamed_description(text, index)
+    if description:
+        attribution.originator = None
+        attribution.attributed_to = description
+        return _resolve_relays(attribution, index)
+    words = _description_words(text)
+    if _is_unnamed(words) and _named_within(words, index) is not None:
+        attribution.originator = _named_within(words, index)
+        return _resolve_relays(attribution, index)
     hit = index.exact(text)
     described = (hit is None and _GENERIC.match(text)) or (
         hit is None and _DETERMINER.match(text) and not index.exact(text)
@@ -411,6 +453,7 @@ def resolve(
             attribution.inferred = attribution.inferred or "anaphora"
             if previous.originator is None:
                 attribution.refers_to = previous.refers_to or previous.originator_text
+                attribution.attributed_to = previous.attributed_to
             return _resolve_relays(attribution, index)
     bare = _DETERMINER.sub("", text).split()
     last = bare[-1] if len(bare) == 1 else ""
@@ -426,6 +469,67 @@ def resolve(
             attribution.inferred = attribution.inferred or "anaphora"
     attribution.originator = hit
     return _resolve_relays(attribution, index)
+
+
+# Who says it without being named. English: modifiers, then the noun, then
+# where they are ("a doctor at a hospital", "witnesses in Husseiniya");
+# Spanish: the noun, then adjectives ("fuentes militares", "una fuente
+# policial", "fuentes cercanas a la investigación").
+_UNNAMED_EN = re.compile(
+    r"^(?!(?:the|this|that|these|those|its|their|his|her|our)\b)"
+    r"(?:(?:a|an|one|two|three|four|five|several|some|other|another|many)\s+)?"
+    r"(?:[\w'-]+\s+(?:and\s+)?){0,3}?"
+    r"(?:sources?|officials?|activists?|residents?|witness(?:es)?|eyewitness(?:es)?|"
+    r"medics?|doctors?|paramedics?|rescuers?|villagers?|locals|relatives|survivors|"
+    r"diplomats?|workers|protesters|demonstrators)"
+    r"(?:\s+(?:in|at|on|from|inside|near|close to|familiar with|with|tending)\b.*)?$",
+    re.I,
+)
+_UNNAMED_ES = re.compile(
+    r"^(?:(?:un|una|unos|unas|otra|otro|otras|otros|varios|varias|dos|tres|"
+    r"algunos|algunas)\s+)?"
+    r"(?:fuentes?|activistas?|testigos?|vecinos|residentes|médicos?|socorristas|"
+    r"lugareños|pobladores|habitantes|funcionarios?|familiares|sobrevivientes|"
+    r"supervivientes|diplomáticos?|manifestantes|trabajadores)"
+    r"(?:\s+(?!(?:de|del|en|a|al|con)\b)[a-záéíóúñü-]+){0,2}"
+    r"(?:\s+(?:de|del|en|a|al|con)\s+.+)?$",
+    re.I,
+)
+
+
+def _is_unnamed(words: str) -> bool:
+    return bool(_UNNAMED_EN.match(words) or _UNNAMED_ES.match(words))
+
+
+def unnamed_description(text: str, index: AliasIndex) -> str:
+    """The description of an originator the text does not name ("a
+    military source", "local activists", "fuentes médicas"), as written, or
+    "" when the words are no such description or name a registered source
+    ("SOHR activists"). An alias that is itself such a description (a
+    source registered with the alias "activists") does not name it."""
+    words = _description_words(text)
+    if not words or not _is_unnamed(words):
+        return ""
+    if _named_within(words, index) is not None:
+        return ""
+    return words
+
+
+def _named_within(words: str, index: AliasIndex) -> KnownSource | None:
+    """The registered source a description's words name, passing over
+    aliases that are themselves descriptions ("SOHR activists": SOHR)."""
+    named = [key for _, _, key in index._matches(words) if not _is_unnamed(key)]
+    return index.by_key[named[-1]] if named else None
+
+
+def _description_words(text: str) -> str:
+    words = re.sub(rf"{_TIME}$", "", text.strip(), flags=re.I)
+    return re.sub(
+        r"\s+(?:el|este|esta)\s+(?:lunes|martes|miércoles|jueves|viernes|sábado|domingo)$",
+        "",
+        words,
+        flags=re.I,
+    ).strip(" ,")
 
 
 def _mentioned(

@@ -47,6 +47,10 @@ class Proposal:
     language: str
     inferred: str = ""
     refers_to: str = ""
+    # An originator the text does not name, as it describes them ("a
+    # military source"): the Citation's ``attributed_to``; ``originator`` is
+    # then None and the named source it came through is the first relay.
+    attributed_to: str = ""
     proposer_version: str = VERSION
     extra: dict = field(default_factory=dict)
 
@@ -98,7 +102,9 @@ def _date_dict(found, metric: str) -> dict:
     }
 
 
-def _statement(originator_label: str | None, sentence: str, figures: list[dict]) -> str:
+def _statement(
+    originator_label: str | None, sentence: str, figures: list[dict], unnamed: str = ""
+) -> str:
     counts = [f for f in figures if f["kind"] == "quantity" and f["metric"]]
     if counts:
         parts = []
@@ -112,7 +118,11 @@ def _statement(originator_label: str | None, sentence: str, figures: list[dict])
             tail = f" since {f['period_start']}" if f["period_start"] else ""
             parts.append(f"{amount} {subject} {_METRIC_PHRASE.get(f['metric'], f['metric'])}{tail}")
         body = "; ".join(parts)
+        if unnamed:
+            return f"Reported by {unnamed}: {body}."
         return f"{originator_label} reports {body}." if originator_label else f"Reported: {body}."
+    if unnamed:
+        return f"According to {unnamed}: {sentence}"
     if originator_label:
         return f"{originator_label} states: {sentence}"
     return sentence
@@ -189,6 +199,7 @@ def propose(
                 found = attr.Attribution(
                     prev_att.originator_text, prev_att.originator, list(prev_att.relays),
                     prev_att.verb, "carried over", prev_att.refers_to,
+                    prev_att.attributed_to,
                 )
         if not figures and not dates and found is None:
             continue
@@ -234,9 +245,11 @@ def _assign(proposal: Proposal, found: attr.Attribution | None, publisher) -> No
         proposal.originator_text = found.originator_text
         proposal.inferred = found.inferred
         proposal.refers_to = found.refers_to
+        proposal.attributed_to = "" if source else found.attributed_to
+        # An unnamed originator is never offered as a source to create.
         proposal.suggested_source = (
             None
-            if source
+            if source or proposal.attributed_to
             else {"name": found.refers_to or found.originator_text, "attribution": found.verb}
         )
         proposal.relays = [
@@ -258,4 +271,6 @@ def _assign(proposal: Proposal, found: attr.Attribution | None, publisher) -> No
         proposal.kind = "date"
     elif has_date or found is not None:
         proposal.kind = "event"
-    proposal.statement = _statement(label, proposal.quote, figures)
+    proposal.statement = _statement(
+        label, proposal.quote, figures, proposal.attributed_to
+    )
