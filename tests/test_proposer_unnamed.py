@@ -218,3 +218,12 @@ def test_an_agency_citing_its_own_correspondent_speaks_for_itself():
     )
     (proposal,) = propose(text, "en", sources=SOURCES)
     assert (proposal.originator, proposal.attributed_to) == ("sohr", "")
+
+
+def test_the_admin_offer_shows_the_description_as_who_said_it():
+    from registry.selectors.proposals import _offer
+
+    sentence = CASES[1][2]
+    offer = _offer(propose(sentence, "en", sources=SOURCES)[0])
+    assert (offer.originator, offer.attributed_to) == ("", "activists")
+    assert offer.originator_label == "activists"

@@ -232,6 +232,7 @@ def _offer_json(offer: selectors.Offer) -> dict:
         "originator": offer.originator,
         "originator_label": offer.originator_label,
         "originator_text": offer.originator_text,
+        "attributed_to": offer.attributed_to,
         "relays": offer.relays,
         "statement": offer.statement,
         "kind": offer.kind,

@@ -51,6 +51,9 @@ class Offer:
     kind: str
     figures: list[dict]
     proposer_version: str
+    # An unnamed originator's description ("a military source"), when the
+    # text names none: the citation's attributed_to.
+    attributed_to: str = ""
     # The registry's context (registry/selectors/suggestions.py): the event
     # suggested for the article (a public id, or "") and claims it may repeat.
     event: str = ""
@@ -122,7 +125,12 @@ def _figure_offer(figure: dict) -> dict:
 
 
 def _offer(proposal: Proposal) -> Offer:
-    label = proposal.originator_name or proposal.refers_to or proposal.originator_text
+    label = (
+        proposal.originator_name
+        or proposal.attributed_to
+        or proposal.refers_to
+        or proposal.originator_text
+    )
     return Offer(
         key=f"{proposal.start}-{proposal.end}",
         quote=proposal.quote,
@@ -131,6 +139,7 @@ def _offer(proposal: Proposal) -> Offer:
         originator=proposal.originator or "",
         originator_label=label or "",
         originator_text=proposal.originator_text,
+        attributed_to=proposal.attributed_to,
         relays=[r["source"] for r in proposal.relays if r.get("source")],
         statement=proposal.statement,
         kind=proposal.kind,
