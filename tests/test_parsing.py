@@ -259,6 +259,29 @@ def test_importer_refuses_a_wording_it_cannot_read(tmp_path):
         ("more than 200 schoolgirls", "en", (Q.MORE_THAN, 200, None, None, "children")),
         ("90 cuerpos", "es", (Q.EXACTLY, 90, None, "killed", None)),
         (
+            "about 80 to 100 million",
+            "en",
+            (Q.BETWEEN, 80_000_000, 100_000_000, None, None),
+        ),
+        ("entre 2 y 3 millones", "es", (Q.BETWEEN, 2_000_000, 3_000_000, None, None)),
+        ("5,000-plus residents", "en", (Q.MORE_THAN, 5000, None, None, None)),
+        ("Upward of 50,000 people", "en", (Q.MORE_THAN, 50000, None, None, "people")),
+        ("a further 21 workers", "en", (Q.EXACTLY, 21, None, None, None)),
+        ("An additional 42 people", "en", (Q.EXACTLY, 42, None, None, "people")),
+        (
+            "the remaining seven miners still missing",
+            "en",
+            (Q.EXACTLY, 7, None, "missing", None),
+        ),
+        (
+            "Al menos otras dos personas resultaron heridas",
+            "es",
+            (Q.AT_LEAST, 2, None, "injured", "people"),
+        ),
+        ("37 other people unaccounted-for", "en", (Q.EXACTLY, 37, None, "missing", "people")),
+        ("Siete hombres fueron ultimados", "es", (Q.EXACTLY, 7, None, "killed", "men")),
+        ("decenas de agentes policiales", "es", (Q.AT_LEAST, 20, None, None, "police")),
+        (
             "6 mujeres, dos de las cuales han fallecido",
             "es",
             (Q.EXACTLY, 6, None, None, "women"),
@@ -302,6 +325,11 @@ def test_a_first_item_that_sums_the_others_is_their_total():
     assert (detained.qualifier, detained.value) == (Q.AT_LEAST, 4)
     people = parse_figure_text("five people, three soldiers and two civilians")
     assert (people.value, people.subject, len(people.parts)) == (5, "people", 2)
+
+
+def test_a_spanish_list_item_may_follow_a_personal_a():
+    parsed = parse_figure_text("31 pasajeros y a dos conductores", "es")
+    assert (parsed.value, [p.value for p in parsed.parts]) == (33, [31, 2])
 
 
 def test_a_list_whose_first_item_only_happens_to_be_the_sum_stays_a_list():

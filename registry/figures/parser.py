@@ -30,7 +30,10 @@ Decisions a reader of a figure should know:
 - "N or M", "N to M", "N-M", "from N to M", "entre N y M", "de N a M" are
   *between N and M*, with or without a noun after them ("entre 5 y 15
   fallecidos"); so is "at least N and as many as M" / "at least N and up
-  to M".
+  to M". A range needs no "about" ("about 80 to 100 million", "an
+  estimated ..." are between), and a bare low takes the high's multiplier
+  ("80 to 100 million" is 80,000,000-100,000,000). "5,000-plus" is more
+  than 5,000.
 - Vague plurals are lower bounds: "several" / "varios" at least 3,
   "dozens" / "docenas" at least 24, "tens of" / "decenas" at least 20,
   "scores" at least 40, "hundreds" / "cientos" / "centenares" at least
@@ -72,7 +75,8 @@ Decisions a reader of a figure should know:
   adultos y 28 niños" is at least 68). A list whose items name different
   metrics ("32 killed and 65 wounded") is two figures, not a total, and
   is refused; so is a list with an item that does not say what it counts
-  ("12 dead and 30"). When the first item is the sum of the others, each
+  ("12 dead and 30"). A Spanish item may follow a personal "a" ("31
+  pasajeros y a dos conductores" is 33). When the first item is the sum of the others, each
   naming a part of what the first counts, the first is the total and the
   others its parts ("los 15 supervivientes, 13 hombres y dos mujeres" is
   15; "cuatro manifestantes, tres varones y una mujer" is 4); "two
@@ -90,7 +94,9 @@ Decisions a reader of a figure should know:
   "an", "un", "una" before a known subject ("a child died", "un niño") is
   one. "Another" / "otro" / "otra" is passed over before a count
   ("another 22") and read as "a" / "un" / "una" otherwise ("another
-  soldier" is one, "otra decena de personas" about 10).
+  soldier" is one, "otra decena de personas" about 10). So are "a
+  further", "an additional", "remaining" ("the remaining seven miners"),
+  and "another" / "otros" after a qualifier ("al menos otras dos").
 - The vocabulary (``_METRIC_WORDS``, ``_SUBJECT_WORDS``) gives canonical
   names: metrics killed (also "dead", "deaths", "martyrs", "bodies",
   "muertos", "fallecidos", "sin vida"), injured ("wounded", "heridos",
@@ -172,6 +178,7 @@ _QUALIFIERS = {
             "more than",
             "over",
             "upwards of",
+            "upward of",
             "in excess of",
             "above",
             "well above",
@@ -383,10 +390,13 @@ _CONJUNCTION = re.compile(r"(?<!\w)(?:and|or|y|e|o)(?!\w)")
 _MILITARY_MEMBERS = re.compile(r"\bmembers of (?:the )?(?:[\w.]+ )?(?:military|army)\b")
 
 _LEADING = {
-    "en": ("all", "the", "other"),
+    "en": ("all", "the", "other", "remaining", "further", "additional"),
     "es": ("todos", "todas", "los", "las", "otros", "otras"),
 }
-_AFTER_QUALIFIER = {"en": ("the",), "es": ("a", "los", "las")}
+_AFTER_QUALIFIER = {
+    "en": ("the", "another"),
+    "es": ("a", "los", "las", "otros", "otras"),
+}
 # "another 22", "otra decena": one more group; "another soldier" is one.
 _ANOTHER = {"en": {"another": "a"}, "es": {"otro": "un", "otra": "una"}}
 _INCREMENT = {"en": ("more",), "es": ("más", "mas")}
@@ -527,13 +537,23 @@ def _split_range(body: str, joiner: str, lang: str) -> tuple[int, int] | None:
         left, right = body[:index], body[index + len(joiner) :]
         start = index + 1
         try:
-            readings.add((_number(left, lang), _number(right, lang)))
+            low, high = _number(left, lang), _number(right, lang)
         except FigureTextError:
             continue
+        readings.add((_scaled_low(low, left.split(), right.split(), high, lang), high))
     if len(readings) > 1:
         options = " or ".join(f"{a}-{b}" for a, b in sorted(readings))
         raise FigureTextError(f"{body!r} is ambiguous: it could be {options}")
     return readings.pop() if readings else None
+
+
+def _scaled_low(low: int, left: list[str], right: list[str], high: int, lang: str):
+    """"80 to 100 million" is 80 million to 100 million: a bare low takes
+    the multiplier the high ends with, when that keeps it below the high."""
+    factor = _MULTIPLIERS[lang].get(right[-1] if right else "", 1)
+    if factor < 1000 or (left and left[-1] in _MULTIPLIERS[lang]):
+        return low
+    return low * factor if low * factor <= high else low
 
 
 def _range(body: str, lang: str) -> tuple[int, int] | None:
@@ -581,7 +601,9 @@ def _bare(body: str, lang: str) -> ParsedFigure:
 
 
 def _between(qualifier: str, low: int, high: int, **extra) -> ParsedFigure:
-    if qualifier != Qualifier.EXACTLY:
+    # "about 80 to 100 million", "an estimated 80 to 100 million": the range
+    # already says how loose the figure is.
+    if qualifier not in (Qualifier.EXACTLY, Qualifier.ABOUT):
         raise FigureTextError(f"a range cannot also be '{qualifier.label}'")
     if high < low:
         raise FigureTextError(
@@ -686,7 +708,10 @@ def _phrase_range(tokens, start, keyword, lang):
     for low, end in _counts_at(tokens, start, lang):
         if end < len(tokens) and tokens[end] in joiners:
             for high, stop in _counts_at(tokens, end + 1, lang):
-                readings.setdefault(stop, set()).add((low, high))
+                scaled = _scaled_low(
+                    low, tokens[start:end], tokens[end + 1 : stop], high, lang
+                )
+                readings.setdefault(stop, set()).add((scaled, high))
     if not readings:
         return None
     stop = max(readings)
@@ -717,6 +742,8 @@ def _split_parts(tokens: list[str], lang: str) -> list[list[str]]:
             j = i + 1
             while j < len(tokens) and tokens[j] in separators:
                 j += 1
+            if lang == "es" and j < len(tokens) - 1 and tokens[j] in {"a", "al"}:
+                j += 1  # "31 pasajeros y a dos conductores"
             if _count_at(tokens, j, lang) is not None:
                 items.append(current)
                 current, i = [], j
@@ -734,6 +761,8 @@ def _phrase(body: str, lang: str) -> ParsedFigure:
     body = _ASIDES.sub("", body)
     body = " ".join(body.split()).strip(" ,.;:")
     tokens = _tokens(body)
+    if lang == "en" and tokens[:2] in (["a", "further"], ["an", "additional"]):
+        tokens = tokens[1:]  # "a further 21 workers", "an additional 42 people"
     while tokens and tokens[0] in _LEADING[lang]:
         tokens = tokens[1:]
     if tokens and tokens[0] in _ANOTHER[lang]:
@@ -935,6 +964,8 @@ def parse_figure_text(text: str, language: str = "en") -> ParsedFigure:
     if not isinstance(text, str) or not text.strip():
         raise FigureTextError("the figure is empty")
     body = _normalise(text)
+    # "5,000-plus residents" is more than 5,000.
+    body = re.sub(r"^(\d[\d,. ]*?)\s*-?\s*plus\b", r"more than \1", body)
     try:
         try:
             return _bare(body, lang)
