@@ -227,3 +227,77 @@ def test_the_admin_offer_shows_the_description_as_who_said_it():
     offer = _offer(propose(sentence, "en", sources=SOURCES)[0])
     assert (offer.originator, offer.attributed_to) == ("", "activists")
     assert offer.originator_label == "activists"
+
+
+@pytest.fixture
+def reuters_hilla(db, settings):
+    from tests.factories import DocumentFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    return DocumentFactory(title="Iraq hospital bombing kills 14", text=CASES[0][2])
+
+
+def _accept(client, document, item):
+    import json
+
+    from django.urls import reverse
+
+    return client.post(
+        reverse("admin:registry_document_proposals_accept", args=[document.pk]),
+        data=json.dumps({"proposals": [item]}),
+        content_type="application/json",
+    )
+
+
+def test_accepting_an_unnamed_offer_cites_its_description_not_a_source(
+    client, editor, reuters_hilla
+):
+    from django.urls import reverse
+
+    from registry.models import Claim, Source
+
+    client.force_login(editor)
+    listed = client.get(
+        reverse("admin:registry_document_proposals", args=[reuters_hilla.pk])
+    )
+    (offer,) = listed.json()["proposals"]
+    assert offer["attributed_to"] == "police and medical sources"
+    sources_before = Source.objects.count()
+    item = {
+        **offer,
+        "originator": "",
+        "statement": "Police and medical sources report at least 14 killed.",
+        "figures": [f for f in offer["figures"] if f["include"]],
+    }
+    response = _accept(client, reuters_hilla, item)
+    assert response.status_code == 200, response.content
+    claim = Claim.objects.get(public_id=response.json()["results"][0]["claim"]["public_id"])
+    citation = claim.citations.get()
+    assert citation.originator is None
+    assert citation.attributed_to == "police and medical sources"
+    assert Source.objects.count() == sources_before  # no made-up source
+
+
+def test_accepting_with_neither_a_source_nor_a_description_is_refused(
+    client, editor, reuters_hilla
+):
+    from django.urls import reverse
+
+    client.force_login(editor)
+    listed = client.get(
+        reverse("admin:registry_document_proposals", args=[reuters_hilla.pk])
+    )
+    (offer,) = listed.json()["proposals"]
+    item = {**offer, "originator": "", "attributed_to": "", "statement": "x"}
+    response = _accept(client, reuters_hilla, item)
+    assert response.status_code == 400
+    assert "Name who made the statement." in response.json()["results"][0]["errors"][0]
+    both = {**offer, "originator": "Reuters", "statement": "x"}
+    response = _accept(client, reuters_hilla, both)
+    assert response.status_code == 400
+    assert "not both" in " ".join(response.json()["results"][0]["errors"])

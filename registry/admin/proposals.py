@@ -49,10 +49,10 @@ class DraftForm(forms.Form):
     start = forms.IntegerField(min_value=0, max_value=_BIGINT)
     end = forms.IntegerField(min_value=1, max_value=_BIGINT)
     quote = forms.CharField(strip=False)
-    originator = forms.CharField(
-        max_length=300,
-        error_messages={"required": gettext_lazy("Name who made the statement.")},
-    )
+    originator = forms.CharField(max_length=300, required=False)
+    # An originator the text does not name, by its description ("a military
+    # source"): the citation's attributed_to, instead of a source.
+    attributed_to = forms.CharField(max_length=200, required=False)
     claim = forms.CharField(required=False, max_length=64)
     event = forms.CharField(required=False, max_length=64)
     statement = forms.CharField(required=False)
@@ -61,6 +61,13 @@ class DraftForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not data.get("originator") and not data.get("attributed_to"):
+            self.add_error("originator", _("Name who made the statement."))
+        elif data.get("originator") and data.get("attributed_to"):
+            self.add_error(
+                "attributed_to",
+                _("Name a registered source or describe an unnamed one, not both."),
+            )
         if data.get("claim"):
             return data
         if not data.get("statement"):
@@ -169,8 +176,10 @@ def _draft(document: Document, raw: Any) -> dict:
     if problems:
         raise ValidationError(problems)
     data = form.cleaned_data
-    originator = selectors.source_named(data["originator"])
-    if originator is None:
+    originator = (
+        selectors.source_named(data["originator"]) if data["originator"] else None
+    )
+    if originator is None and not data["attributed_to"]:
         raise ValidationError(
             _(
                 "No source is called “%(name)s”: choose a registered "
@@ -204,6 +213,7 @@ def _draft(document: Document, raw: Any) -> dict:
         "end": data["end"],
         "quote": data["quote"],
         "originator": originator,
+        "attributed_to": data["attributed_to"],
         "claim": claim,
         "event": event,
         "statement": data["statement"],
@@ -334,6 +344,10 @@ class DocumentProposalsMixin:
                 "originator": _("Said by"),
                 "originator_help": _("A registered source's name, alias or id."),
                 "unresolved": _("Not a registered source yet: add it first."),
+                "unnamed": _(
+                    "Not named in the text: kept as this citation's "
+                    "“attributed to”, not as a source."
+                ),
                 "figures": _("Figures"),
                 "figure": _("Figure"),
                 "include": _("include"),

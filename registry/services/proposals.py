@@ -78,7 +78,8 @@ def claim_cite_document(
     start: int,
     end: int,
     quote: str,
-    originator: Source,
+    originator: Source | None,
+    attributed_to: str = "",
     claim: Claim | None = None,
     event: Event | None = None,
     statement: str = "",
@@ -88,7 +89,8 @@ def claim_cite_document(
     proposer_version: str = "",
 ) -> Claim:
     """Cite ``document[start:end]`` (which must be ``quote``) as said by
-    ``originator``, with ``figures``: into ``claim`` when given (it must be
+    ``originator`` (or by an unnamed one, described in ``attributed_to``),
+    with ``figures``: into ``claim`` when given (it must be
     editable), else into a new draft claim with ``statement`` and ``kind``
     created by ``actor`` about ``event`` (marked as proposed when
     ``proposer_version`` is given). Returns the claim."""
@@ -114,6 +116,7 @@ def claim_cite_document(
             claim=claim,
             document=document,
             originator=originator,
+            attributed_to=attributed_to,
             quote=quote,
             start=start,
             end=end,
@@ -121,7 +124,7 @@ def claim_cite_document(
         citation_save(citation=citation, actor=actor)
         chain = []
         for source in relays:
-            if source.pk != originator.pk and source.pk not in chain:
+            if source.pk != getattr(originator, "pk", None) and source.pk not in chain:
                 chain.append(source.pk)
         for position, source_id in enumerate(chain, start=1):
             CitationRelay.objects.create(

@@ -214,7 +214,11 @@
     originator.dataset.id = offer.originator || "";
     originator.dataset.label = offer.originator_label || "";
     var originatorRow = make("p", { id: listId }, [labelled(words.originator, originator)]);
-    if (!offer.originator) {
+    if (offer.attributed_to) {
+      // Unnamed ("a military source"): no source to add, the citation keeps
+      // the description.
+      originatorRow.appendChild(make("span", { class: "help", text: " " + words.unnamed }));
+    } else if (!offer.originator) {
       originatorRow.appendChild(
         make("span", { class: "help" }, [
           " " + words.unresolved + " ",
@@ -244,6 +248,8 @@
       originator.dataset.id && originator.value === originator.dataset.label
         ? originator.dataset.id
         : originator.value;
+    // The unnamed originator's description while it is left as offered.
+    var unnamed = offer.attributed_to && originator.value === offer.attributed_to;
     var claim = form.querySelector("[name=claim]");
     var figures = [];
     form.querySelectorAll("fieldset.figure").forEach(function (box) {
@@ -257,7 +263,8 @@
       start: offer.start,
       end: offer.end,
       quote: offer.quote,
-      originator: named,
+      originator: unnamed ? "" : named,
+      attributed_to: unnamed ? offer.attributed_to : "",
       relays: offer.relays,
       claim: claim ? claim.value : "",
       event: form.querySelector("[name=event]") ? form.querySelector("[name=event]").value : "",
