@@ -61,7 +61,10 @@ _EXTRA_METRICS = {
                "muertes", "muertos", "fallecidos", "succumbed", "lost their lives",
                "lost his life", "perdieron la vida"],
     "injured": ["injuring", "hiriendo", "heridos", "heridas", "lesionados", "lesionadas", "injured", "hurt"],
+    # "los caídos" (the fallen) in war reporting; "could affect 100,000 people".
+    "affected": ["affect", "affects", "affecting", "afectar", "afecta", "afectó", "afectando"],
 }
+_EXTRA_METRICS["killed"] += ["caídos", "caídas"]
 _ASIDE_BEFORE = re.compile(
     r"(?:including|among them|among whom|of whom|incluidos|incluidas|inclidos|"
     r"entre ellos|entre ellas|entre las cuales|entre los cuales|de ellos|de ellas)"
@@ -111,7 +114,18 @@ def _metric_in(text: str, last: bool = False) -> str | None:
     return _METRIC_OF.get(m.group(0).lower())
 
 
+# "one" said with an article inside an aside that details a count: "15
+# civilians, among them a child", "entre ellos un niño".
+_ONE_IN_ASIDE = re.compile(
+    r"(?:\bincluding|\bamong them|\bentre ell[oa]s|\bincluid[oa]s?|\bincluyendo)\s+"
+    r"(?P<one>an?|one|una?|uno)\s+(?=\w)",
+    re.I,
+)
+_ONE_WORDS = {"a", "an", "one", "un", "una", "uno"}
+
+
 def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
+    ones = [(m.start("one"), m.end("one")) for m in _ONE_IN_ASIDE.finditer(sentence)]
     spans = []
     for m in _NUMBER_RE[lang].finditer(sentence):
         s, e = m.start(), m.end()
@@ -138,10 +152,12 @@ def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
             ) and not re.match(r"(?:treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa)$", sentence[s:e], re.I):
                 break
             e = e + nxt.end()
+        while ones and ones[0][0] < s:
+            spans.append(ones.pop(0))
         if spans and s < spans[-1][1]:
             continue
         spans.append((s, e))
-    return spans
+    return spans + ones
 
 
 def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> list[FoundFigure]:
@@ -180,8 +196,8 @@ def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> lis
                 else:
                     continue
             break
-        if parsed is None:
-            continue
+        if parsed is None or (sentence[s:e].lower() in _ONE_WORDS and parsed.subject is None):
+            continue  # "including a hospital" counts no one
         metric = parsed.metric
         if re.search(r"succumb", sentence[start:end], re.I):
             metric = "killed"
@@ -193,7 +209,9 @@ def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> lis
         after = sentence[end:limit]
         if metric is None:
             toll_first = bool(_TOLL_BEFORE.search(sentence[:start]))
-            forward = _metric_in(after)
+            # From the number on: the metric may be inside the words read
+            # ("ocho cuerpos") or run past them ("perdieron | la vida").
+            forward = _metric_in(sentence[e:limit])
             backward = _metric_in(before, last=True)
             if forward is None and _ASIDE_AFTER.match(after):
                 forward = _metric_in(sentence[end : end + 160])
