@@ -319,3 +319,59 @@ def test_the_latest_figures_from_a_source_name_the_source():
     assert p.originator_text == "the Gaza Health Ministry"
     es = "Al menos 30 personas murieron, de acuerdo con el último balance de Protección Civil."
     assert propose(es, "es", None, SOURCES)[0].originator_text == "Protección Civil"
+
+
+def test_a_count_of_things_takes_no_metric_from_a_participle_clause_or_far_before():
+    def counts(text):
+        return [(f["metric"], f["value"]) for p in propose(text, "en", None, SOURCES)
+                for f in p.figures if f["kind"] == "quantity"]
+
+    assert counts("The quake flattened dozens of villages, killing farmers and soldiers.") == [
+        (None, 24)
+    ]
+    assert counts("The death toll could rise, after tremors were felt in several cities.") == [
+        (None, 3)
+    ]
+    # Close by, or after an aside, the metric still reaches the count.
+    assert counts("SOHR has also reported the deaths of at least 212 Daesh members.") == [
+        ("killed", 212)
+    ]
+    assert counts("At least 3,200 Palestinians, most of them women, were killed.") == [
+        ("killed", 3200)
+    ]
+
+
+def test_among_the_injured_names_the_metric_and_where_stops_it():
+    (p,) = propose("Barmak precisó que entre los heridos hay 35 policías, pero no dijo "
+                   "cuántos perecieron.", "es", None, SOURCES)
+    assert [(f["metric"], f["value"]) for f in p.figures] == [("injured", 35)]
+    (q,) = propose("Hubo daños en los estados más afectados, donde miles de familias "
+                   "permanecen en refugios.", "es", None, SOURCES)
+    assert [f["metric"] for f in q.figures] == [None]
+
+
+def test_one_person_counts_when_the_parser_reads_a_person_or_a_metric():
+    def counts(text, language):
+        return [(f["metric"], f["value"]) for p in propose(text, language, None, SOURCES)
+                for f in p.figures if f["kind"] == "quantity" and f["metric"]]
+
+    assert counts("The toll was raised to 94 with one person reported missing.", "en") == [
+        ("killed", 94), ("missing", 1)
+    ]
+    assert counts("El ministro lamentó el fallecimiento de una persona en el hospital.", "es") == [
+        ("killed", 1)
+    ]
+    assert counts("Un bombardeo alcanzó una oficina de la ciudad.", "es") == []
+    assert counts("Están detenidas 11 personas, incluyendo a los cuatro terroristas.", "es") == [
+        ("detained", 11), ("detained", 4)
+    ]
+
+
+def test_more_verbs_of_saying_and_an_outlet_carrying_the_statement():
+    (p,) = propose("Murashko lamentó que 80 heridos siguen en hospitales.", "es", None, SOURCES)
+    assert p.originator_text == "Murashko"
+    text = ("The toll could rise much higher, authorities warned Wednesday, after tremors "
+            "were felt in several cities, reports CNN.")
+    (q,) = propose(text, "en", None, SOURCES)
+    assert q.originator_text == "authorities"
+    assert [r["text"] for r in q.relays] == ["CNN"]

@@ -20,7 +20,9 @@ _EN_VERBS = (
     r"added|adds|noted|notes|confirmed|confirms|warned|warns|stressed|estimated|estimates|"
     r"recorded|records|documented|documents|claimed|claims|explained|insisted|revealed|"
     r"indicated|declared|believes?|believed|suspects?|suspected|condemned|called|put the figure|"
-    r"put the toll|put the death toll|cited|quoted|saw|witnessed|counted|confirmed"
+    r"put the toll|put the death toll|cited|quoted|saw|witnessed|counted|confirmed|"
+    r"acknowledged|admitted|lamented|reiterated|emphasi[sz]ed|highlighted|specified|"
+    r"disclosed|asserted|maintained|mentioned|tweeted|posted|wrote"
 )
 _ES_VERBS = (
     r"dijo|dijeron|informó|informaron|informa|informan|indicó|indicaron|indica|señaló|"
@@ -31,7 +33,11 @@ _ES_VERBS = (
     r"ha confirmado|han confirmado|ha informado|han informado|ha detallado|ha señalado|"
     r"han señalado|ha asegurado|ha indicado|han indicado|ha precisado|ha explicado|ha denunciado|"
     r"ha advertido|ha registrado|ha documentado|citó|citaron|cifró|cifraron|ha cifrado|"
-    r"han cifrado|rebajó|rebajaron|ha rebajado|elevó|elevaron|ha elevado|han elevado"
+    r"han cifrado|rebajó|rebajaron|ha rebajado|elevó|elevaron|ha elevado|han elevado|"
+    r"lamentó|lamentaron|reconoció|reconocieron|admitió|sostuvo|manifestó|expresó|"
+    r"comunicó|comunicaron|notificó|reveló|aclaró|reiteró|enfatizó|insistió|puntualizó|"
+    r"remarcó|mencionó|refirió|calculó|calcularon|"
+    r"ha reportado|han reportado|ha contabilizado|publicó|escribió|tuiteó"
 )
 _AUX = r"(?:(?:has|have|had|also|earlier|previously|now|later|ha|han|también)\s+)*"
 VERBS = {"en": _EN_VERBS, "es": _ES_VERBS}
@@ -74,6 +80,12 @@ _CITED_BY = re.compile(
 # "..., citing police." / "X, quoting a military source, said ...": the
 # one cited made the statement; the one citing relays it.
 _CITING_TAIL = re.compile(r",\s*(?:citing|quoting|citando a|citando)\s+(?P<who>[^,;]+)$", re.I)
+# "X warned ..., reports CNN": an outlet that carries the statement at the
+# sentence's end.
+_REPORTS_TAIL = re.compile(
+    r",\s*(?:reports|reported|according to|informa|según)\s+"
+    r"(?P<relay>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})$"
+)
 _CITING_INSIDE = re.compile(
     r"^(?P<relay>[^,]{2,80}),\s*(?:citing|quoting|citando a|citando)\s+(?P<who>[^,]+),\s*"
     r"(?:" + _EN_VERBS + "|" + _ES_VERBS + r")\b",
@@ -269,7 +281,8 @@ _ADJECTIVAL = re.compile(
 # What may follow "..., X said Monday" besides the time: a participle clause
 # (", warning that ...") or where it was said ("in a press release ...").
 _SAID_TAIL = re.compile(
-    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing)\b.*"
+    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing|after|as|while|"
+    r"amid|following|because|since)\b.*"
     r"|\s+in (?:a|an|its|their) [\w\s-]{0,40}?(?:release|statement|report|briefing|"
     r"conference|post|interview)\b.*)$",
     re.I,
@@ -382,6 +395,11 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
             found.originator_text = who
             if all(normalise(r["text"]) != normalise(relay) for r in found.relays):
                 found.relays.insert(0, {"text": relay})
+    carried = _REPORTS_TAIL.search(text)
+    if carried and normalise(carried.group("relay")) not in (
+        normalise(found.originator_text), *(normalise(r["text"]) for r in found.relays)
+    ):
+        found.relays.append({"text": carried.group("relay")})  # "..., reports CNN."
     tail = _CITING_TAIL.search(text)
     origin = _clean_subject(tail.group("who")) if tail else ""
     if (
