@@ -267,6 +267,8 @@ def main(argv=None):
     }
     print(f"{'set':10} {'articles':>8}  {'figures P':>9} {'figures R':>9}  {'attrib P':>8} {'attrib R':>8}")
     for name in ("seed", "tuned", "held out", "all"):
+        if not counts[name]:
+            continue
         fig, att = tallies[name]
         print(f"{name:10} {counts[name]:>8}  {fig.precision:>9.1%} {fig.recall:>9.1%}  "
               f"{att.precision:>8.1%} {att.recall:>8.1%}")

@@ -22,6 +22,7 @@ from registry.figures.parser import (
     ParsedFigure,
     parse_figure_text,
 )
+from registry.figures.vocabulary import SUBJECT_WORDS
 
 _NUMBER_WORDS = {
     "en": ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen", "dozens", "scores", "hundreds", "thousands", "millions", "several", "tens"],
@@ -135,6 +136,17 @@ _ONE_IN_ASIDE = re.compile(
     re.I,
 )
 _ONE_WORDS = {"a", "an", "one", "un", "una", "uno"}
+_PERSON_OR_METRIC = frozenset(
+    term.split()[0].lower()
+    for terms in [*SUBJECT_WORDS.values(), *_METRIC_WORDS.values(), *_EXTRA_METRICS.values()]
+    for term in terms
+) | {"person", "persona"}
+_WORD = re.compile(r"\s*([\w-]+)")
+
+
+def _first_word(text: str, at: int) -> str:
+    m = _WORD.match(text, at)
+    return m.group(1).lower() if m else ""
 
 
 def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
@@ -144,6 +156,9 @@ def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
         for g in ("one", "one2")
         if m.group(g)
         and not any(a <= m.start(g) < b for a, b in masked)
+        # Outside an aside, only before a word the parser may read as a
+        # person or a metric: "un bombardeo" is not worth parsing.
+        and (g == "one" or _first_word(sentence, m.end(g)) in _PERSON_OR_METRIC)
     ]
     spans = []
     for m in _NUMBER_RE[lang].finditer(sentence):
