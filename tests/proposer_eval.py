@@ -9,11 +9,16 @@ Scores, micro-averaged over articles:
 - attributions: the set of originators other than the publisher per article.
 An originator the proposer did not resolve to a registered source is matched
 by its words against the aliases the annotation gives for that article.
+
+``--unseen DIR`` scores the batch annotated in unseen_not_stored.yaml, whose
+texts are not stored in the repository: DIR holds them under the annotated
+file names, and each must have the annotated SHA-256.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -95,6 +100,26 @@ def load_articles() -> list[Article]:
                 set(entry.get("attributions", [])),
                 entry.get("sources") or {},
                 bool(entry.get("held_out")),
+            )
+        )
+    return articles
+
+
+def load_unseen(directory: Path, annotations: Path = DATA / "unseen_not_stored.yaml"):
+    """The unseen batch, from texts kept outside the repository."""
+    articles = []
+    for entry in yaml.safe_load(annotations.read_text(encoding="utf-8")):
+        path = Path(directory) / entry["file"]
+        if not path.exists():
+            raise SystemExit(f"{path}: missing (the excerpt of {entry['url']})")
+        raw = path.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != entry["sha256"]:
+            raise SystemExit(f"{path}: not the annotated excerpt (SHA-256 differs)")
+        articles.append(
+            Article(
+                entry["file"], raw.decode("utf-8"), entry["language"], entry.get("published_on"),
+                "day", {(o, m, v) for o, m, v, *_ in entry["figures"]},
+                set(entry.get("attributions", [])), entry.get("sources") or {}, True,
             )
         )
     return articles
@@ -196,8 +221,41 @@ def combined(tallies, names):
     return out
 
 
+def _print_misses(article: Article, sources) -> None:
+    found_figures, found_attr = score_article(article, sources)
+    print(f"## {article.name}")
+    for item in sorted(article.figures - found_figures, key=str):
+        print(f"   missed {item}")
+    for item in sorted(found_figures - article.figures, key=str):
+        print(f"   extra  {item}")
+    if found_attr ^ article.attributions:
+        print(f"   attributions missed {sorted(article.attributions - found_attr)} "
+              f"extra {sorted(found_attr - article.attributions)}")
+
+
+def main_unseen(directory: str, verbose: bool) -> int:
+    articles = load_unseen(Path(directory))
+    sources = registered_sources()
+    figures, attributions = Tally(), Tally()
+    for article in articles:
+        found_figures, found_attr = score_article(article, sources)
+        figures.add(found_figures, article.figures)
+        attributions.add(found_attr, article.attributions)
+        if verbose:
+            _print_misses(article, sources)
+    print(f"unseen batch: {len(articles)} articles, {sum(len(a.figures) for a in articles)}"
+          " distinct annotated figures")
+    print(f"figures P {figures.precision:.1%} R {figures.recall:.1%} "
+          f"({figures.tp} of {figures.tp + figures.fn}, {figures.fp} extra); "
+          f"attributions P {attributions.precision:.1%} R {attributions.recall:.1%} "
+          f"({attributions.tp} of {attributions.tp + attributions.fn}, {attributions.fp} extra)")
+    return 0
+
+
 def main(argv=None):
     argv = argv if argv is not None else sys.argv[1:]
+    if "--unseen" in argv:
+        return main_unseen(argv[argv.index("--unseen") + 1], "-v" in argv)
     articles = load_articles()
     tallies, speed = evaluate(articles, verbose="-v" in argv)
     tallies["all"] = combined(tallies, ["seed", "tuned", "held out"])
@@ -209,6 +267,8 @@ def main(argv=None):
     }
     print(f"{'set':10} {'articles':>8}  {'figures P':>9} {'figures R':>9}  {'attrib P':>8} {'attrib R':>8}")
     for name in ("seed", "tuned", "held out", "all"):
+        if not counts[name]:
+            continue
         fig, att = tallies[name]
         print(f"{name:10} {counts[name]:>8}  {fig.precision:>9.1%} {fig.recall:>9.1%}  "
               f"{att.precision:>8.1%} {att.recall:>8.1%}")

@@ -26,7 +26,9 @@ _EN_VERBS = (
     r"added|adds|noted|notes|confirmed|confirms|warned|warns|stressed|estimated|estimates|"
     r"recorded|records|documented|documents|claimed|claims|explained|insisted|revealed|"
     r"indicated|declared|believes?|believed|suspects?|suspected|condemned|called|put the figure|"
-    r"put the toll|put the death toll|cited|quoted|saw|witnessed|counted|confirmed"
+    r"put the toll|put the death toll|cited|quoted|saw|witnessed|counted|confirmed|"
+    r"acknowledged|admitted|lamented|reiterated|emphasi[sz]ed|highlighted|specified|"
+    r"disclosed|asserted|maintained|mentioned|tweeted|posted|wrote"
 )
 _ES_VERBS = (
     r"dijo|dijeron|informó|informaron|informa|informan|indicó|indicaron|indica|señaló|"
@@ -38,7 +40,11 @@ _ES_VERBS = (
     r"han señalado|ha asegurado|ha indicado|han indicado|ha precisado|ha explicado|ha denunciado|"
     r"ha advertido|ha registrado|ha documentado|citó|citaron|cifró|cifraron|ha cifrado|"
     r"han cifrado|rebajó|rebajaron|ha rebajado|elevó|elevaron|ha elevado|han elevado|"
-    r"dicen|dice"
+    r"dicen|dice|"
+    r"lamentó|lamentaron|reconoció|reconocieron|admitió|sostuvo|manifestó|expresó|"
+    r"comunicó|comunicaron|notificó|reveló|aclaró|reiteró|enfatizó|insistió|puntualizó|"
+    r"remarcó|mencionó|refirió|calculó|calcularon|"
+    r"ha reportado|han reportado|ha contabilizado|publicó|escribió|tuiteó"
 )
 _AUX = r"(?:(?:has|have|had|also|earlier|previously|now|later|ha|han|también)\s+)*"
 VERBS = {"en": _EN_VERBS, "es": _ES_VERBS}
@@ -59,16 +65,48 @@ _ACCORDING = re.compile(
 _QUOTED_AS = re.compile(
     r"(?P<relay>[A-Z][^,.;]{1,80}?)\s+(?:cited|quoted)\s+(?P<who>[^,.;]+?)\s+as\s+(?:saying|stating)",
 )
+_AGENCIES = r"Efe|EFE|AFP|Reuters|AP|Europa Press|Xinhua|Anadolu|CNN|Sputnik|DPA|dpa|ANSA|Prensa Latina"
 _TOLD = re.compile(
-    r"\b(?:told|said to|confirmed to|sent to)\s+(?P<relay>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})(?=[\s,])"
-    r"|\b(?:a|a la|al)\s+(?P<relay_es>Efe|EFE|AFP|la AFP|Reuters|AP|Europa Press|Xinhua|Anadolu|CNN)\b",
+    r"\b(?:told|said to|confirmed to|sent to)\s+(?:the\s+)?"
+    r"(?P<relay>[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3})(?=[\s,.;]|$)"
+    r"|\b(?:a|a la|al)\s+(?:agencia\s+(?:de noticias\s+)?)?(?P<relay_es>" + _AGENCIES + r")\b",
 )
 # "Citing activists inside the town, the watchdog said ...": the one cited
 # made the statement, the one citing relays it.
 _CITING_LEAD = re.compile(
     r"^\s*(?:citing|citando(?: a)?)\s+(?P<who>[^,]+),\s*(?P<rest>.+)$", re.I | re.S
 )
-_TOLD_WHOM = re.compile(r"^\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,3}")
+# "X told Reuters." at the end of a sentence: the addressee after the verb.
+_ADDRESSEE = re.compile(
+    r"^\s+(?:(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3}"
+    r"|reporters|journalists|the (?:media|press)|(?:local|state) (?:media|television|TV))"
+)
+# "fuentes policiales citadas por la agencia Efe", "officials quoted by
+# Reuters", "el alcalde a la agencia Efe": the speaker, then the relay.
+_CITED_BY = re.compile(
+    r"^(?P<who>.+?)\s+(?:citad[oa]s?|cited|quoted|consultad[oa]s?)\s+(?:por|by)\s+(?P<relay>.+)$"
+    r"|^(?P<who2>.+?)\s+(?:a|a la|al|to)\s+(?:(?:la\s+)?agencia\s+(?:de noticias\s+)?)?"
+    r"(?P<relay2>" + _AGENCIES + r")$",
+    re.I,
+)
+# "..., citing police." / "X, quoting a military source, said ...": the
+# one cited made the statement; the one citing relays it.
+_CITING_TAIL = re.compile(r",\s*(?:citing|quoting|citando a|citando)\s+(?P<who>[^,;]+)$", re.I)
+# "X warned ..., reports CNN": an outlet that carries the statement at the
+# sentence's end.
+_REPORTS_TAIL = re.compile(
+    r",\s*(?:reports|reported|according to|informa|según)\s+"
+    r"(?P<relay>(?:the\s+)?[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})$"
+)
+_CITING_INSIDE = re.compile(
+    r"^(?P<relay>[^,]{2,80}),\s*(?:citing|quoting|citando a|citando)\s+(?P<who>[^,]+),\s*"
+    r"(?:" + _EN_VERBS + "|" + _ES_VERBS + r")\b",
+    re.I,
+)
+# After a verb of saying: an addressee and what was said ("told Anadolu that
+# the toll ...", "told reporters the ..."), not the speaker of an inverted
+# "..., said X."
+_TOLD_THAT = re.compile(r"^\s*(?:[\w.'’-]+\s+){1,4}?(?:that|the|a|an)\s", re.I)
 _SO_SAID = re.compile(r"^\s*(?:Así lo|So)\s+(?:" + _ES_VERBS + r"|said|reported)\s+(?P<who>.+)$", re.I)
 
 _LEAD = re.compile(
@@ -78,9 +116,12 @@ _LEAD = re.compile(
     re.I,
 )
 _STRIP_LEAD_WORDS = re.compile(
-    r"^(?:(?:reports|report|data|figures|a statement|the statement|statements|un comunicado|"
-    r"el comunicado|los datos|datos|un (?:primer )?balance|el balance|un informe|el informe)\s+"
-    r"(?:from|by|of|del|de la|de los|de las|de)\s+)",
+    r"^(?:(?:(?:the|a|an)\s+)?(?:(?:latest|new|last|updated|official|final|preliminary)\s+)?"
+    r"(?:reports?|data|figures|statement|statements|tally|count|toll|death toll|figure)\s+"
+    r"(?:from|by|of)\s+"
+    r"|(?:(?:un|una|el|la|los|las)\s+)?(?:(?:último|última|nuevo|nueva|primer|primera|"
+    r"más reciente)\s+)?(?:comunicado|datos|balance|informe|cifras|recuento)\s+"
+    r"(?:del|de la|de los|de las|de)\s+)",
     re.I,
 )
 _TRAILING = re.compile(
@@ -99,6 +140,7 @@ _GENERIC = re.compile(
     r"|^(?:he|she|they|it|él|ella|ellos)$",
     re.I,
 )
+_PARENTHESISED = re.compile(r"(?P<name>[^()]+?)\s*\((?P<short>[^()]+)\)")
 _SINGULAR_PRONOUN = re.compile(r"^(?:he|she|él|ella)$", re.I)
 _NOT_SUBJECT = re.compile(
     r"\b(?:were|was|is|are|been|being|killed|died|fueron|murieron|fue|es|son|resultaron|"
@@ -121,7 +163,8 @@ class Attribution:
     originator: KnownSource | None = None
     relays: list[dict] = field(default_factory=list)
     verb: str = ""
-    inferred: str = ""  # "", "anaphora", "carried over", "so said"
+    # "", "anaphora", "carried over", "so said", "quotation continues"
+    inferred: str = ""
     refers_to: str = ""  # the words of the source a description refers to
     attributed_to: str = ""  # an unnamed originator's description
 
@@ -154,6 +197,14 @@ class AliasIndex:
         for key, source in self.by_key.items():
             for word in key.split():
                 self._by_word[word][source.id] = source
+        # The word a name is called by on its own: its first ("the
+        # Observatorio" for "Observatorio Sirio ..."), not one inside it
+        # ("Media" in "... de la Media Luna Roja").
+        self._by_head: dict[str, dict[str, KnownSource]] = defaultdict(dict)
+        for key, source in self.by_key.items():
+            head = normalise(_DETERMINER.sub("", key)).split()
+            if head:
+                self._by_head[head[0]][source.id] = source
         self._content: dict[str, list[tuple[frozenset, KnownSource]]] = defaultdict(list)
         for key, source in self.by_key.items():
             words = frozenset(_content_words(key))
@@ -169,12 +220,16 @@ class AliasIndex:
         return hit
 
     def containing(self, word: str) -> KnownSource | None:
-        """The one source some alias of which has this word ("Observatorio")."""
+        """The one source some alias of which has this word, and begins with
+        it ("Observatorio")."""
         word = normalise(word)
         if len(word) < 4:
             return None
         hits = self._by_word.get(word, {})
-        return next(iter(hits.values())) if len(hits) == 1 else None
+        if len(hits) != 1:
+            return None
+        heads = self._by_head.get(word, {})
+        return next(iter(heads.values())) if len(heads) == 1 else None
 
     def covering(self, text: str) -> KnownSource | None:
         """The one source an alias of two or more content words of which the
@@ -239,7 +294,8 @@ _ADJECTIVAL = re.compile(
 # What may follow "..., X said Monday" besides the time: a participle clause
 # (", warning that ...") or where it was said ("in a press release ...").
 _SAID_TAIL = re.compile(
-    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing|speaking)\b.*"
+    r"(?:,\s*(?:warning|adding|noting|saying|stressing|explaining|citing|speaking|after|as|while|"
+    r"amid|following|because|since)\b.*"
     r"|\s+in (?:a|an|its|their) [\w\s-]{0,40}?(?:release|statement|report|briefing|"
     r"conference|post|interview)\b.*)$",
     re.I,
@@ -254,10 +310,17 @@ _ORGANISATION_WORD = re.compile(
     r"ong|ngo|group|grupo|monitor|observatory|observatorio)|it",
     re.I,
 )
+_RELATIVE_SPEAKER = re.compile(r",\s*which\s+(?P<who>[^,]+?)\s*$", re.I)
 _DATELINE = re.compile(r"^[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ .'-]+,[^()]{0,40}\([^)]{1,30}\)\s*[—–-]+\s*")
 
 
 def _clean_subject(text: str) -> str:
+    relative = _RELATIVE_SPEAKER.search(text)
+    if relative:
+        # "The explosion, which fire officials suspect (was caused ...)":
+        # the speaker is inside the relative clause; "SOHR, which monitors
+        # the war, said" closes its clause with a comma and keeps SOHR.
+        return _clean_subject(relative.group("who"))
     text = _DATELINE.sub("", text.strip())
     text = text.strip(" ,\"'“”‘’«»—–-")
     text = _LEAD.sub("", text)
@@ -299,6 +362,11 @@ def _saying_verb(text: str, lang: str):
     return None
 
 
+# A sentence that opens with a negation ("No ha precisado si ...") names no
+# speaker: the subject is the one before.
+_NEGATION = re.compile(r"^(?:no|not|never|nunca|tampoco|ni)$", re.I)
+
+
 def _start_subject(text: str, lang: str) -> Attribution | None:
     m = _saying_verb(text, lang)
     if not m or m.start() == 0:
@@ -307,6 +375,7 @@ def _start_subject(text: str, lang: str) -> Attribution | None:
     cleaned = _clean_subject(subject)
     if (
         cleaned
+        and not _NEGATION.match(cleaned)
         and len(cleaned.split()) <= 14
         and not _NOT_SUBJECT.search(_LEAD.sub("", subject))
         and not re.search(r"\d", cleaned)
@@ -319,7 +388,8 @@ def _start_subject(text: str, lang: str) -> Attribution | None:
 
 
 def find_attribution(sentence: str, lang: str) -> Attribution | None:
-    """The speaker named in one sentence, before resolution."""
+    """The speaker named in one sentence, before resolution, and the relays
+    the sentence names between the speaker and the article."""
     text = sentence.rstrip(" .")
     citing = _CITING_LEAD.match(text)
     # Only an unnamed one cited is the originator: an agency "citing its
@@ -332,6 +402,42 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
                 relays=[{"text": inner.originator_text}],
                 verb=inner.verb,
             )
+    inside = _CITING_INSIDE.match(text)
+    if inside:
+        return Attribution(
+            _clean_subject(inside.group("who")),
+            relays=[{"text": _clean_subject(inside.group("relay"))}],
+            verb=inside.group(0).split()[-1].lower(),
+        )
+    found = _find_attribution(text, lang)
+    if found is None:
+        return None
+    cited = _CITED_BY.match(found.originator_text)
+    if cited:
+        who = _clean_subject(cited.group("who") or cited.group("who2"))
+        relay = _clean_subject(cited.group("relay") or cited.group("relay2"))
+        if who:
+            found.originator_text = who
+            if all(normalise(r["text"]) != normalise(relay) for r in found.relays):
+                found.relays.insert(0, {"text": relay})
+    carried = _REPORTS_TAIL.search(text)
+    if carried and normalise(carried.group("relay")) not in (
+        normalise(found.originator_text), *(normalise(r["text"]) for r in found.relays)
+    ):
+        found.relays.append({"text": carried.group("relay")})  # "..., reports CNN."
+    tail = _CITING_TAIL.search(text)
+    origin = _clean_subject(tail.group("who")) if tail else ""
+    if (
+        origin
+        and normalise(origin) != normalise(found.originator_text)
+        and not any(normalise(r["text"]) == normalise(origin) for r in found.relays)
+    ):
+        found.relays.insert(0, {"text": found.originator_text})
+        found.originator_text = origin
+    return found
+
+
+def _find_attribution(text: str, lang: str) -> Attribution | None:
     m = _QUOTED_AS.search(text)
     if m:
         return Attribution(
@@ -357,12 +463,10 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         before = text[: verb_m.start()]
         after = text[verb_m.end():]
         comma = max(before.rfind(","), before.rfind("”"), before.rfind('"'), before.rfind("''"))
+        tail = _SAID_TAIL.sub("", after)
         if verb == "told":
-            # "..., a doctor told AFP, speaking on condition of anonymity."
-            after = _TOLD_WHOM.sub("", after)
-        if lang == "en" and comma >= 0 and re.fullmatch(
-            _TIME + r"\s*", _SAID_TAIL.sub("", after), re.I
-        ):
+            tail = _ADDRESSEE.sub("", tail, count=1)
+        if lang == "en" and comma >= 0 and re.fullmatch(_TIME + r"\s*", tail, re.I):
             subject = before[comma + 1 :]
             if 0 < len(subject.split()) <= 14 and not _NOT_SUBJECT.search(subject):
                 inner = _start_subject(before[:comma], lang)
@@ -381,6 +485,8 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         ) or (lang == "en" and re.search(r"(?:,|”|\"|'')\s*$", before) and verb in {"said", "says", "added", "told"}):
             # Inverted: ", informó X." / "”, said X."
             rest = after
+            if verb == "told" and _TOLD_THAT.match(rest):
+                continue  # "X, the undersecretary, told Anadolu that ...": X first
             rest = re.sub(r"^\s*(?:a|a la|al|to)\s+(?:Efe|EFE|AFP|Reuters|AP|Xinhua|Anadolu|CNN|Europa Press)\b", "", rest)
             rest = re.sub(r"^" + _TIME, "", rest, flags=re.I)
             rest = re.sub(r"^\s*en\s+[^,]*?(?=\s(?:el|la|los|las)\s)", "", rest)
@@ -394,7 +500,11 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
             # Rahman"), never a clause ("..., said U.S. helicopters attacked").
             if lang == "en" and len(who.split()) > 6:
                 continue
-            if who and len(who.split()) <= 14:
+            # ", said 12 people were killed" after an apposition is no
+            # inverted speaker: the subject comes first.
+            if who and len(who.split()) <= 14 and not (
+                _NOT_SUBJECT.search(who) or re.search(r"\d", who)
+            ):
                 if origin:
                     inner = _clean_subject(re.sub(r"^(?:un comunicado|a statement)\s+(?:del?|from|by)\s+", "", origin.group(1)))
                     return Attribution(inner, relays=[{"text": who}, *relays], verb=verb)
@@ -406,6 +516,7 @@ def find_attribution(sentence: str, lang: str) -> Attribution | None:
         cleaned = _clean_subject(subject)
         if (
             cleaned
+            and not _NEGATION.match(cleaned)
             and len(cleaned.split()) <= 14
             and not _NOT_SUBJECT.search(_LEAD.sub("", subject))
             and not re.search(r"\d", cleaned)
@@ -443,6 +554,12 @@ def resolve(
         attribution.originator = _named_within(words, index)
         return _resolve_relays(attribution, index)
     hit = index.exact(text)
+    named = _PARENTHESISED.fullmatch(text)
+    if hit is None and named:
+        # "the UN Office for the Coordination of Humanitarian Affairs (OCHA)":
+        # the name or its abbreviation, before any reading as a description.
+        hit = index.exact(named.group("name")) or index.exact(named.group("short"))
+        text = named.group("name")
     described = (hit is None and _GENERIC.match(text)) or (
         hit is None and _DETERMINER.match(text) and not index.exact(text)
     )
@@ -583,7 +700,7 @@ def _antecedent(text: str, history: list[Attribution]) -> Attribution | None:
             return previous
     if generic and history and re.fullmatch(
         r"(?:the|this|that|el|la|esta|este)\s+(?:organi[sz]ation|organización|ong|ngo|group|grupo|"
-        r"funcionario|funcionaria|official|monitor)|he|she|él|ella",
+        r"funcionario|funcionaria|official|monitor)|he|she|él|ella|they|ellos|ellas",
         text.strip(),
         re.I,
     ):

@@ -14,7 +14,7 @@ from registry.proposer.dates import find_dates
 from registry.proposer.figures import find_figures
 from registry.proposer.text import detect_language, sentences
 
-VERSION = "proposer-0.2"
+VERSION = "proposer-0.3"
 _CASUALTY_METRICS = {"killed", "injured", "missing", "casualties"}
 _QUALIFIER_WORDS = {
     "exactly": "", "at_least": "at least ", "more_than": "more than ",
@@ -193,6 +193,13 @@ def propose(
         elif found is not None:
             found = attr.resolve(found, index, history, mentions)
             history.append(found)
+        elif (ahead := _quote_closed_by(split, number)) is not None and (
+            later := attr.find_attribution(split[ahead].text, split[ahead].language)
+        ) is not None:
+            # '"We found 12 bodies. Five are missing," the governor said.':
+            # the speaker named where the quotation ends said all of it.
+            found = attr.resolve(later, index, history, mentions)
+            found.inferred = found.inferred or "quotation continues"
         else:
             prev_att, _ = last_in_paragraph.get(sentence.paragraph, (None, None))
             if prev_att is not None and (figures or dates) and sentence.index_in_paragraph > 0:
@@ -228,6 +235,23 @@ def propose(
                     last_in_paragraph[sentence.paragraph][0], proposal,
                 )
     return proposals
+
+
+def _quote_closed_by(split: list, number: int) -> int | None:
+    """The sentence of the same paragraph that closes a quotation this one
+    opens and leaves open, if any (at most four sentences on)."""
+    text = split[number].text
+    opened = text.count("“") - text.count("”") + text.count("«") - text.count("»")
+    if not (opened > 0 or (text.lstrip()[:1] == '"' and text.count('"') % 2 == 1)):
+        return None
+    paragraph = split[number].paragraph
+    for ahead in range(number + 1, min(number + 5, len(split))):
+        later = split[ahead].text
+        if split[ahead].paragraph != paragraph:
+            return None
+        if "”" in later or "»" in later or later.count('"') % 2 == 1:
+            return ahead
+    return None
 
 
 def _assign(proposal: Proposal, found: attr.Attribution | None, publisher) -> None:

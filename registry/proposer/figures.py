@@ -22,6 +22,7 @@ from registry.figures.parser import (
     ParsedFigure,
     parse_figure_text,
 )
+from registry.figures.vocabulary import SUBJECT_WORDS
 
 _NUMBER_WORDS = {
     "en": ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "dozen", "dozens", "scores", "hundreds", "thousands", "millions", "several", "tens"],
@@ -61,13 +62,26 @@ _EXTRA_METRICS = {
                "muertes", "muertos", "fallecidos", "succumbed", "lost their lives",
                "lost his life", "perdieron la vida"],
     "injured": ["injuring", "hiriendo", "heridos", "heridas", "lesionados", "lesionadas", "injured", "hurt"],
+    # "los caídos" (the fallen) in war reporting; "could affect 100,000 people".
+    "affected": ["affect", "affects", "affecting", "afectar", "afecta", "afectó", "afectando"],
 }
+_EXTRA_METRICS["killed"] += ["caídos", "caídas"]
 _ASIDE_BEFORE = re.compile(
-    r"(?:including|among them|among whom|of whom|incluidos|incluidas|inclidos|"
+    r"(?:including|among them|among whom|of whom|incluidos|incluidas|inclidos|incluyendo|"
     r"entre ellos|entre ellas|entre las cuales|entre los cuales|de ellos|de ellas)"
-    r"[\s,]*$|^[\s,]*(?:and|y|e)\s*$|^\s*,\s*$",
+    r"(?:\s+a)?[\s,]*$|^[\s,]*(?:and|y|e)\s*$|^\s*,\s*$",
     re.I,
 )
+# "entre los heridos hay 35 policías", "among the dead were 12 children"
+_AMONG = re.compile(
+    r"\b(?:among|entre)\s+(?:the|los|las)\s+(?P<words>[\w ]{3,30}?)\s*,?\s+"
+    r"(?:hay|había|habían|figuran|están|estaban|se cuentan|were|are)\s+$",
+    re.I,
+)
+_PARTICIPLE = re.compile(r"[\s,;—–-]*\w+(?:ing|ando|endo)\b", re.I)
+# A metric before ", where ..." / ", donde ..." qualifies another noun ("los
+# estados más afectados, donde miles de familias ...").
+_WHERE = re.compile(r",\s*(?:where|donde|en donde)\b", re.I)
 _ASIDE_AFTER = re.compile(
     r"^\s*[,(—–-]*\s*(?:including|among them|incluid[oa]s|inclidos|entre ell[oa]s|"
     r"entre l[oa]s cuales)\b",
@@ -111,7 +125,41 @@ def _metric_in(text: str, last: bool = False) -> str | None:
     return _METRIC_OF.get(m.group(0).lower())
 
 
+# "one" said with an article inside an aside that details a count: "15
+# civilians, among them a child", "entre ellos un niño".
+_ONE_IN_ASIDE = re.compile(
+    r"(?:\bincluding|\bamong them|\bentre ell[oa]s|\bincluid[oa]s?|\bincluyendo)\s+"
+    r"(?P<one>an?|one|una?|uno)\s+(?=\w)"
+    # ... and "one person reported missing", "un fallecido", "una persona"
+    # anywhere (kept only when the parser reads a person or a metric).
+    r"|(?<![\w-])(?P<one2>one|una?)\s+(?!of\b|de\b)(?=\w)",
+    re.I,
+)
+_ONE_WORDS = {"a", "an", "one", "un", "una", "uno"}
+_PERSON_OR_METRIC = frozenset(
+    term.split()[0].lower()
+    for terms in [*SUBJECT_WORDS.values(), *_METRIC_WORDS.values(), *_EXTRA_METRICS.values()]
+    for term in terms
+) | {"person", "persona"}
+_WORD = re.compile(r"\s*([\w-]+)")
+
+
+def _first_word(text: str, at: int) -> str:
+    m = _WORD.match(text, at)
+    return m.group(1).lower() if m else ""
+
+
 def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
+    ones = [
+        (m.start(g), m.end(g))
+        for m in _ONE_IN_ASIDE.finditer(sentence)
+        for g in ("one", "one2")
+        if m.group(g)
+        and not any(a <= m.start(g) < b for a, b in masked)
+        # Outside an aside, only before a word the parser may read as a
+        # person or a metric: "un bombardeo" is not worth parsing.
+        and (g == "one" or _first_word(sentence, m.end(g)) in _PERSON_OR_METRIC)
+    ]
     spans = []
     for m in _NUMBER_RE[lang].finditer(sentence):
         s, e = m.start(), m.end()
@@ -138,10 +186,12 @@ def _anchors(sentence: str, lang: str, masked: list[tuple[int, int]]):
             ) and not re.match(r"(?:treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|noventa)$", sentence[s:e], re.I):
                 break
             e = e + nxt.end()
+        while ones and ones[0][0] < s:
+            spans.append(ones.pop(0))
         if spans and s < spans[-1][1]:
             continue
         spans.append((s, e))
-    return spans
+    return spans + ones
 
 
 def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> list[FoundFigure]:
@@ -180,8 +230,10 @@ def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> lis
                 else:
                     continue
             break
-        if parsed is None:
-            continue
+        if parsed is None or (
+            sentence[s:e].lower() in _ONE_WORDS and parsed.subject is None and parsed.metric is None
+        ):
+            continue  # "including a hospital", "un bombardeo" count no one
         metric = parsed.metric
         if re.search(r"succumb", sentence[start:end], re.I):
             metric = "killed"
@@ -191,10 +243,26 @@ def find_figures(sentence: str, lang: str, masked: list[tuple[int, int]]) -> lis
         before_start = out[-1].end if out else 0
         before = sentence[before_start:start]
         after = sentence[end:limit]
+        among = _AMONG.search(before)
+        if metric is None and among:
+            metric = _metric_in(among.group("words"))  # "entre los heridos hay 35"
         if metric is None:
             toll_first = bool(_TOLL_BEFORE.search(sentence[:start]))
-            forward = _metric_in(after)
+            # From the number on: the metric may be inside the words read
+            # ("ocho cuerpos") or run past them ("perdieron | la vida").
+            forward = _metric_in(sentence[e:limit])
+            before = _WHERE.split(before)[-1]
             backward = _metric_in(before, last=True)
+            if parsed.subject is None and sentence[e:end].strip():
+                # "flattened dozens of villages, killing farmers": a count of
+                # words the parser did not read as people ("villages",
+                # "Daesh members") takes no metric from a participle clause
+                # after it, and one before it only from close by ("the deaths
+                # of at least 212"), not from the sentence's start.
+                clause = _CLAUSE_BREAK.search(sentence, e, limit)
+                if clause and _PARTICIPLE.match(sentence, clause.start()):
+                    forward = _metric_in(sentence[e : clause.start()])
+                backward = _metric_in(" ".join(before.split()[-4:]), last=True)
             if forward is None and _ASIDE_AFTER.match(after):
                 forward = _metric_in(sentence[end : end + 160])
             metric = (backward or forward) if toll_first else (forward or backward)
