@@ -1055,6 +1055,11 @@ class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
+            if request.GET.get("field_name") == "document":
+                # A citation's document box, opened before typing: the
+                # documents added last first (the article just added is the
+                # one an editor cites), read backwards on the primary key.
+                return queryset.order_by("-pk"), False
             return queryset, False
         # Each through its index (title: trigram on PostgreSQL), no join.
         condition = Q(public_id=term) | Q(title__icontains=term)
