@@ -255,6 +255,18 @@ def test_quote_search_reads_who_said_it_the_kind_and_a_statement(client, editor)
     assert reading["statement"] == "At least eight soldiers were killed."
 
 
+def test_quote_whose_sentence_names_an_unregistered_source_says_so(client, editor):
+    document = DocumentFactory(text=TEXT, language="en")
+    client.force_login(editor)
+    url = reverse("admin:registry_claim_quote_search")
+    quote = "at least eight soldiers were killed"
+    reading = client.get(url, {"document": document.pk, "quote": quote}).json()[
+        "reading"
+    ]
+    assert reading["originator"] is None  # nobody is chosen for the editor
+    assert reading["originator_text"] == "SOHR"
+
+
 def test_quote_found_twice_is_read_only_for_the_occurrence_picked(client, editor):
     document = DocumentFactory(text=TEXT)
     client.force_login(editor)

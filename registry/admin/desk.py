@@ -10,6 +10,10 @@ the two small JSON endpoints its script asks while the editor types.
   occurrence to pick from, or the closest passage when the typed quote
   differs (curly quotes, spacing). Only the document's own text is ever
   stored: the model refuses anything else.
+- A quote found once (or the occurrence picked) is read as "cite this"
+  reads a selection (``quote_reading``): who said it, from its sentence;
+  through whom; the claim's kind; the quote as a first statement. The page
+  fills only what the editor left empty.
 - The relay chain is typed as names or aliases in order ("EFE").
 """
 
@@ -383,7 +387,10 @@ def quote_search_view(request):
         return JsonResponse(
             {"ok": False, "error": _("Choose the document first.")}, status=400
         )
-    document = Document.objects.filter(pk=document_id).only("text", "title").first()
+    # The whole row: the proposer reads its language, date and publisher.
+    document = Document.objects.filter(pk=document_id).select_related(
+        "publisher"
+    ).first()
     if document is None:
         return JsonResponse({"ok": False, "error": _("No such document.")}, status=404)
     quote = request.GET.get("quote", "")[:5000]

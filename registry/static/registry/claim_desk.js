@@ -1,7 +1,9 @@
 // The claim page as a desk: a figure typed as worded is read by the
 // registry (and its fields filled) before saving; a quote is looked up in
 // its document, with each occurrence to pick or the closest passage to use
-// instead. The server does the reading (registry/admin/desk.py); the form
+// instead; a quote found is read for who said it (from its sentence), the
+// claim's kind and a first statement, filling only empty fields.
+// The server does the reading (registry/admin/desk.py); the form
 // repeats it on save, so the page works without this script too.
 "use strict";
 (function () {
@@ -162,12 +164,14 @@
     if (statement && reading.statement) {
       setValue(statement, reading.statement, false);
     }
-    if (out && reading.originator) {
+    if (out && (reading.originator || reading.originator_text)) {
       var said = document.createElement("p");
       said.className = "quote-said-by";
-      said.textContent = fmt(
-        gettext("Said by %(source)s, as the sentence reads."),
-        {source: reading.originator.label});
+      said.textContent = reading.originator ?
+        fmt(gettext("Said by %(source)s, as the sentence reads."),
+          {source: reading.originator.label}) :
+        fmt(gettext("The sentence names “%(name)s”, not a registered source: add it, or choose the originator."),
+          {name: reading.originator_text});
       out.appendChild(said);
     }
   }
