@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from registry.choices import LIVE_STATES, LOCKED_STATES, PUBLIC_STATES, ClaimState
 
 
@@ -72,14 +74,17 @@ def four_eyes_refusal(claim, actor) -> str | None:
     No exception for superusers.
     """
     if actor.pk == claim.submitted_by_id:
-        who = "submitted"
-    elif actor.pk == claim.updated_by_id:
-        who = "last edited"
-    elif actor.pk in claim_writers(claim):
-        who = "wrote part of"
-    else:
-        return None
-    return f"You {who} this claim, so someone else must approve it (four eyes)."
+        return _("You submitted this claim, so someone else must approve it (four eyes).")
+    if actor.pk == claim.updated_by_id:
+        return _(
+            "You last edited this claim, so someone else must approve it (four eyes)."
+        )
+    if actor.pk in claim_writers(claim):
+        return _(
+            "You wrote part of this claim, so someone else must approve it (four "
+            "eyes)."
+        )
+    return None
 
 
 def may_correct(claim) -> bool:

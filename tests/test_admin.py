@@ -314,7 +314,7 @@ def test_bulk_approval_reports_refusals(client, editor, reviewer):
         follow=True,
     )
     page = response.content.decode()
-    assert "1 claim(s): approve done." in page
+    assert "1 claim: approve done." in page
     assert "four eyes" in page
     assert "it is draft" in page
     states = dict(Claim.objects.values_list("statement", "state"))

@@ -241,6 +241,72 @@ def test_quote_search_endpoint_finds_each_occurrence_and_the_closest(client, edi
     assert client.get(url, {"document": "999999", "quote": "a"}).status_code == 404
 
 
+def test_quote_search_reads_who_said_it_the_kind_and_a_statement(client, editor):
+    sohr = SourceFactory(name="Syrian Observatory for Human Rights", short_name="SOHR")
+    document = DocumentFactory(text=TEXT, language="en")
+    client.force_login(editor)
+    url = reverse("admin:registry_claim_quote_search")
+    quote = "at least eight soldiers were killed"
+    reading = client.get(url, {"document": document.pk, "quote": quote}).json()[
+        "reading"
+    ]
+    assert reading["originator"] == {"id": sohr.pk, "label": str(sohr)}
+    assert reading["kind"] == "casualty_figure"
+    assert reading["statement"] == "At least eight soldiers were killed."
+
+
+def test_quote_whose_sentence_names_an_unregistered_source_says_so(client, editor):
+    document = DocumentFactory(text=TEXT, language="en")
+    client.force_login(editor)
+    url = reverse("admin:registry_claim_quote_search")
+    quote = "at least eight soldiers were killed"
+    reading = client.get(url, {"document": document.pk, "quote": quote}).json()[
+        "reading"
+    ]
+    assert reading["originator"] is None  # nobody is chosen for the editor
+    assert reading["originator_text"] == "SOHR"
+
+
+def test_quote_found_twice_is_read_only_for_the_occurrence_picked(client, editor):
+    document = DocumentFactory(text=TEXT)
+    client.force_login(editor)
+    url = reverse("admin:registry_claim_quote_search")
+    both = client.get(url, {"document": document.pk, "quote": "at least eight"})
+    assert both.json()["reading"] is None  # which one is not known yet
+    second = TEXT.rfind("at least eight")
+    picked = client.get(
+        url, {"document": document.pk, "quote": "at least eight", "start": second}
+    ).json()
+    assert picked["reading"]["statement"] == "At least eight."
+    elsewhere = client.get(
+        url, {"document": document.pk, "quote": "at least eight", "start": 3}
+    ).json()
+    assert elsewhere["reading"] is None  # not an occurrence: nothing is read
+
+
+def test_statement_from_quote_makes_a_sentence_of_it():
+    from registry.admin.desk import statement_from_quote
+
+    assert statement_from_quote("  at least  eight killed ") == "At least eight killed."
+    assert statement_from_quote("\u201cWe saw it.\u201d") == "We saw it."
+    assert statement_from_quote("   ") == ""
+
+
+def test_citation_document_box_offers_the_documents_added_last_first(client, editor):
+    # Added first, though published later and first by title.
+    older = DocumentFactory(title="An article", published_on=dt.date(2024, 5, 2))
+    newer = DocumentFactory(title="The article", published_on=dt.date(2024, 5, 1))
+    client.force_login(editor)
+    url = reverse("admin:autocomplete")
+    params = {
+        "app_label": "registry",
+        "model_name": "citation",
+        "field_name": "document",
+    }
+    offered = [r["id"] for r in client.get(url, params).json()["results"]]
+    assert offered[:2] == [str(newer.pk), str(older.pk)]
+
+
 def test_desk_helpers_are_for_signed_in_writers_only(client, django_user_model):
     url = reverse("admin:registry_claim_figure_reading")
     assert client.get(url, {"text": "8"}).status_code == 302  # to the login

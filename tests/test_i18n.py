@@ -295,3 +295,100 @@ def test_admin_model_and_field_names_in_spanish(reviewer):
         "/admin/registry/claim/", HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert "By state" in english  # English unchanged
+
+
+def test_workflow_refusals_reach_a_spanish_reviewer_in_spanish(
+    editor, reviewer, second_reviewer
+):
+    """The workflow's refusals, with their actions and states, in the
+    reviewer's language: on the claim page, after a button, in bulk."""
+    from django.urls import reverse
+
+    from registry import services
+    from registry.services.confidence import claim_suggested_confidence
+
+    waiting = draft(editor, event=None, statement="Eight soldiers were killed.")
+    services.claim_submit(claim=waiting, actor=editor)
+    still_draft = draft(editor, event=None, statement="Nine soldiers were killed.")
+    client = Client()
+    client.force_login(reviewer)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/admin/"})
+
+    # A button whose rule refuses: the reason in Spanish, nothing changed.
+    page = client.post(
+        reverse("admin:registry_claim_transition", args=[waiting.pk, "reject"]),
+        {"comment": " "},
+        follow=True,
+    ).content.decode()
+    assert "Diga por qué se rechaza la afirmación: hace falta un comentario." in page
+    # A transition the state forbids: action and states translated.
+    page = client.post(
+        reverse("admin:registry_claim_transition", args=[still_draft.pk, "approve"]),
+        {"confidence": "3", "seen_version": services.claim_version(still_draft)},
+        follow=True,
+    ).content.decode()
+    assert (
+        "No se puede aprobar esta afirmación: su estado es «borrador», y una "
+        "afirmación en estado «borrador» no puede pasar a «aprobada»."
+    ) in page
+
+    # Four eyes, as the page explains why approving is not offered.
+    own = draft(reviewer, event=None, statement="Ten soldiers were killed.")
+    services.claim_submit(claim=own, actor=reviewer)
+    page = client.get(
+        reverse("admin:registry_claim_change", args=[own.pk])
+    ).content.decode()
+    assert (
+        "Usted envió esta afirmación a revisión, así que debe aprobarla otra "
+        "persona (cuatro ojos)." in page
+    )
+
+    # In bulk: each refusal named, the count of those done.
+    level = claim_suggested_confidence(waiting).level
+    page = client.post(
+        reverse("admin:registry_claim_changelist"),
+        {
+            "action": "approve_selected",
+            "_selected_action": [waiting.pk, still_draft.pk],
+            "confidence": str(level),
+        },
+        follow=True,
+    ).content.decode()
+    assert "Hecho «aprobar» en 1 afirmación." in page
+    assert f"No se pudo aprobar «Nine soldiers were killed.» ({still_draft.public_id})" in page
+    waiting.refresh_from_db()
+    assert waiting.state == "approved"
+
+    # The same refusal in English for an English reviewer.
+    english = Client()
+    english.force_login(second_reviewer)
+    page = english.post(
+        reverse("admin:registry_claim_transition", args=[still_draft.pk, "approve"]),
+        {"confidence": "3", "seen_version": services.claim_version(still_draft)},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert (
+        "Cannot approve this claim: it is draft, and a draft claim cannot "
+        "become approved."
+    ) in page
+
+
+def test_refusals_follow_the_language_but_stored_causes_stay_english(editor):
+    """A service's refusal is in the active language; what the registry
+    writes down (a suggestion change's cause names the states) does not
+    depend on the language of whoever caused it."""
+    from registry import services
+    from registry.services.workflow import _state_name
+
+    with translation.override("es"):
+        assert _state_name("in_review") == "in review"
+        claim = draft(editor, event=None)
+        services.claim_submit(claim=claim, actor=editor)
+        with pytest.raises(services.WorkflowError) as refused:
+            services.claim_submit(claim=claim, actor=editor)
+    assert refused.value.messages == [
+        "No se puede enviar a revisión esta afirmación: su estado es «en "
+        "revisión», y una afirmación en estado «en revisión» no puede pasar a "
+        "«en revisión»."
+    ]

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.admin.utils import unquote
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -21,7 +22,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from registry import services
@@ -136,7 +137,7 @@ class _TextFilter(admin.SimpleListFilter):
     """A filter typed into a box: a public id or part of a name."""
 
     template = "admin/registry/text_filter.html"
-    placeholder = "id or name"
+    placeholder = gettext_lazy("id or name")
 
     def lookups(self, request, model_admin):
         return ()
@@ -303,18 +304,20 @@ class FigureInline(_ClaimPartInline):
 
 class ClaimActionForm(ActionForm):
     confidence = forms.TypedChoiceField(
-        choices=[("", "confidence (to approve)"), *Confidence.choices],
+        choices=[("", gettext_lazy("confidence (to approve)")), *Confidence.choices],
         required=False,
     )
     comment = forms.CharField(
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "comment (reject, send back)"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("comment (reject, send back)")}
+        ),
     )
 
 
 class _ClaimListMixin(_LargeListMixin):
     list_per_page = 50
-    search_help_text = (
+    search_help_text = gettext_lazy(
         "Words of the statement or a quote, a claim's id, or part of a "
         "source's name or alias."
     )
@@ -421,7 +424,7 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         (None, {"fields": ["statement", "kind", "event", "corrects"]}),
         (gettext_lazy("Conflicting figures"), {"fields": ["conflicts_display"]}),
         (
-            "Workflow",
+            gettext_lazy("Workflow"),
             {
                 "fields": [
                     ("public_id", "state"),
@@ -780,19 +783,36 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
         if done:
             self.message_user(
                 request,
-                f"{len(done)} claim(s): {label} done.",
+                ngettext(
+                    "%(count)s claim: %(action)s done.",
+                    "%(count)s claims: %(action)s done.",
+                    len(done),
+                )
+                % {"count": intcomma(len(done)), "action": label},
                 messages.SUCCESS,
             )
         for claim, reason in refused[:20]:
             self.message_user(
                 request,
-                f"Refused to {label} \u201c{claim.statement[:60]}\u201d "
-                f"({claim.public_id}): {reason}",
+                _("Refused to %(action)s “%(statement)s” (%(id)s): %(reason)s")
+                % {
+                    "action": label,
+                    "statement": claim.statement[:60],
+                    "id": claim.public_id,
+                    "reason": reason,
+                },
                 messages.WARNING,
             )
         if len(refused) > 20:
             self.message_user(
-                request, f"... and {len(refused) - 20} more refused.", messages.WARNING
+                request,
+                ngettext(
+                    "... and %(count)s more refused.",
+                    "... and %(count)s more refused.",
+                    len(refused) - 20,
+                )
+                % {"count": intcomma(len(refused) - 20)},
+                messages.WARNING,
             )
 
     @admin.action(description=gettext_lazy("Approve selected claims (choose a confidence)"))
@@ -869,7 +889,9 @@ class ClaimTransitionAdmin(_LargeListMixin, admin.ModelAdmin):
     ordering = ["-created_at", "-pk"]
     sortable_by = ["created_at"]
     search_fields = ["claim__statement"]
-    search_help_text = "Words of the claim's statement or quotes, or its id."
+    search_help_text = gettext_lazy(
+        "Words of the claim's statement or quotes, or its id."
+    )
 
     def get_search_results(self, request, queryset, search_term):
         claims = search.review_search(Claim.objects.all(), search_term)
@@ -937,20 +959,27 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_filter = ["kind", "reliability", "platform"]
     sortable_by = ["name"]
     search_fields = ["aliases__alias"]
-    search_help_text = "Part of a name, short name or alias, a handle, or a source's id."
+    search_help_text = gettext_lazy(
+        "Part of a name, short name or alias, a handle, or a source's id."
+    )
     autocomplete_fields = ["parent"]
     inlines = [SourceAliasInline]
     readonly_fields = ["public_id", "claims_by_state"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "kind", "based_in", "parent"]}),
         (
-            "Social-media account",
+            gettext_lazy("Social-media account"),
             {
                 "fields": [("platform", "handle")],
-                "description": "Only for a source of kind social-media account.",
+                "description": gettext_lazy(
+                    "Only for a source of kind social-media account."
+                ),
             },
         ),
-        ("Reliability", {"fields": ["reliability", "reliability_rationale"]}),
+        (
+            gettext_lazy("Reliability"),
+            {"fields": ["reliability", "reliability_rationale"]},
+        ),
         (None, {"fields": ["homepage", "public_id", "claims_by_state"]}),
     ]
 
@@ -975,7 +1004,7 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
             return "-"
         counts = review.source_claim_counts(source=obj)
         if not counts:
-            return "none"
+            return _("none")
         url = reverse("admin:registry_claim_changelist")
         return format_html_join(
             mark_safe("<br>"),
@@ -986,7 +1015,9 @@ class SourceAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
                     obj.public_id,
                     state,
                     ClaimState(state).label,
-                    f"more than {review.COUNT_CAP}" if n > review.COUNT_CAP else n,
+                    _("more than %(count)s") % {"count": intcomma(review.COUNT_CAP)}
+                    if n > review.COUNT_CAP
+                    else intcomma(n),
                 )
                 for state, n in sorted(counts.items())
             ),
@@ -1050,11 +1081,18 @@ class DocumentAdmin(DocumentProposalsMixin, _ProvenanceAdminMixin, _HistoryAdmin
     list_select_related = ["publisher"]
     sortable_by = []
     search_fields = ["title"]
-    search_help_text = "Part of the title, or a document's id or address."
+    search_help_text = gettext_lazy(
+        "Part of the title, or a document's id or address."
+    )
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
+            if request.GET.get("field_name") == "document":
+                # A citation's document box, opened before typing: the
+                # documents added last first (the article just added is the
+                # one an editor cites), read backwards on the primary key.
+                return queryset.order_by("-pk"), False
             return queryset, False
         # Each through its index (title: trigram on PostgreSQL), no join.
         condition = Q(public_id=term) | Q(title__icontains=term)
@@ -1148,7 +1186,7 @@ class EventAdmin(_ProvenanceAdminMixin, _HistoryAdmin):
     list_display = ["title", "date_earliest", "date_latest", "place"]
     sortable_by = []
     search_fields = ["title", "place"]
-    search_help_text = "Part of the title or place, or an event's id."
+    search_help_text = gettext_lazy("Part of the title or place, or an event's id.")
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

@@ -10,6 +10,10 @@ the two small JSON endpoints its script asks while the editor types.
   occurrence to pick from, or the closest passage when the typed quote
   differs (curly quotes, spacing). Only the document's own text is ever
   stored: the model refuses anything else.
+- A quote found once (or the occurrence picked) is read as "cite this"
+  reads a selection (``quote_reading``): who said it, from its sentence;
+  through whom; the claim's kind; the quote as a first statement. The page
+  fills only what the editor left empty.
 - The relay chain is typed as names or aliases in order ("EFE").
 """
 
@@ -29,6 +33,7 @@ from registry.figures import intervals, parser, vocabulary
 from registry.figures.quotes import find_quote
 from registry.figures.rules import interval_text
 from registry.models import Citation, Document, Figure, Source
+from registry.selectors import proposals as proposal_reads
 from registry.selectors import review
 
 # A document's language first; then the other language the parser reads.
@@ -323,6 +328,43 @@ class CitationForm(forms.ModelForm):
         return data
 
 
+def statement_from_quote(quote: str) -> str:
+    """A first draft of the statement: the quote as a sentence ("at least
+    eight soldiers were killed" -> "At least eight soldiers were killed.")."""
+    text = " ".join(quote.split()).strip(" \u201c\u201d\"'\u2018\u2019")
+    if not text:
+        return ""
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def quote_reading(document: Document, start: int, end: int) -> dict:
+    """What the desk fills in for a quote found at ``start``-``end``: who
+    said it (the claim proposer's reading of the sentence around it, as
+    "cite this" does), through whom, the claim's kind and a first statement.
+    The page fills only fields the editor left empty, in sight, before saving;
+    the form checks everything again on save."""
+    offer = proposal_reads.selection_offer(document=document, start=start, end=end)
+    ids = [offer.originator, *offer.relays]
+    sources = {
+        s.public_id: s
+        for s in Source.objects.filter(public_id__in=[i for i in ids if i]).only(
+            "pk", "public_id", "name", "short_name"
+        )
+    }
+    originator = sources.get(offer.originator)
+    relays = [sources[i] for i in offer.relays if i in sources]
+    return {
+        "originator": (
+            {"id": originator.pk, "label": str(originator)} if originator else None
+        ),
+        "originator_text": offer.originator_text if originator is None else "",
+        "relays": " \u2192 ".join(s.short_name or s.name for s in relays),
+        "kind": offer.kind or "",
+        "statement": offer.statement or statement_from_quote(document.text[start:end]),
+    }
+
+
 # --------------------------------------------------------- JSON endpoints
 
 
@@ -345,11 +387,19 @@ def quote_search_view(request):
         return JsonResponse(
             {"ok": False, "error": _("Choose the document first.")}, status=400
         )
-    document = Document.objects.filter(pk=document_id).only("text", "title").first()
+    # The whole row: the proposer reads its language, date and publisher.
+    document = Document.objects.filter(pk=document_id).select_related(
+        "publisher"
+    ).first()
     if document is None:
         return JsonResponse({"ok": False, "error": _("No such document.")}, status=404)
     quote = request.GET.get("quote", "")[:5000]
     search = find_quote(document.text, quote)
+    # The occurrence cited: the only one, or the one picked (?start=).
+    cited = search.occurrences[0] if len(search.occurrences) == 1 else None
+    picked = request.GET.get("start", "")
+    if picked.isdigit():
+        cited = next((p for p in search.occurrences if p.start == int(picked)), None)
 
     def passage(p):
         return {
@@ -366,5 +416,8 @@ def quote_search_view(request):
             "occurrences": [passage(p) for p in search.occurrences],
             "closest": passage(search.closest) if search.closest else None,
             "similarity": search.similarity,
+            "reading": (
+                quote_reading(document, cited.start, cited.end) if cited else None
+            ),
         }
     )

@@ -6,9 +6,11 @@ correction, through the workflow."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from registry.models import SuggestionChange
 from registry.services.suggestions import REVIEW_PERMISSION, suggestion_change_review
@@ -99,5 +101,12 @@ class SuggestionChangeAdmin(admin.ModelAdmin):
             suggestion_change_review(change=change, actor=request.user)
             done += 1
         self.message_user(
-            request, f"{done} suggestion change(s) marked reviewed.", messages.SUCCESS
+            request,
+            ngettext(
+                "%(count)s suggestion change marked reviewed.",
+                "%(count)s suggestion changes marked reviewed.",
+                done,
+            )
+            % {"count": intcomma(done)},
+            messages.SUCCESS,
         )

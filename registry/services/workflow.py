@@ -22,7 +22,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registry import metrics, policy
 from registry.choices import TRANSITIONS, ClaimState, Confidence
@@ -70,12 +72,14 @@ ACTIONS = {
     "request_changes": ClaimState.CHANGES_REQUESTED,
     "retract": ClaimState.RETRACTED,
 }
+# Verbs that fit "Cannot %(action)s this claim" and "You may not %(action)s
+# claims", in the reader's language.
 ACTION_LABELS = {
-    "submit": "submit for review",
-    "approve": "approve",
-    "reject": "reject",
-    "request_changes": "request changes to",
-    "retract": "retract",
+    "submit": gettext_lazy("submit for review"),
+    "approve": gettext_lazy("approve"),
+    "reject": gettext_lazy("reject"),
+    "request_changes": gettext_lazy("request changes to"),
+    "retract": gettext_lazy("retract"),
 }
 ACTION_PERMISSIONS = {
     "submit": "registry.change_claim",
@@ -89,28 +93,53 @@ ACTION_PERMISSIONS = {
 # --------------------------------------------------------------------- checks
 
 
+def _state_name(state: str) -> str:
+    """The state's English name, lower case, for stored records."""
+    with translation.override("en"):
+        return _state_label(state)
+
+
 def _state_label(state: str) -> str:
-    return ClaimState(state).label.lower()
+    """The state's name in the reader's language, lower case."""
+    return str(ClaimState(state).label).lower()
 
 
 def _check_state(claim: Claim, action: str) -> None:
     target = ACTIONS[action]
     if target not in TRANSITIONS[ClaimState(claim.state)]:
         raise WorkflowError(
-            f"Cannot {ACTION_LABELS[action]} this claim: it is "
-            f"{_state_label(claim.state)}, and a {_state_label(claim.state)} claim "
-            f"cannot become {_state_label(target)}."
+            _(
+                "Cannot %(action)s this claim: it is %(state)s, and a %(state)s "
+                "claim cannot become %(target)s."
+            )
+            % {
+                "action": ACTION_LABELS[action],
+                "state": _state_label(claim.state),
+                "target": _state_label(target),
+            }
         )
 
 
 def _check_permission(claim: Claim, actor, action: str) -> None:
     if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("Only a signed-in, active user can change a claim.")
+        raise PermissionDenied(_("Only a signed-in, active user can change a claim."))
     if not actor.has_perm(ACTION_PERMISSIONS[action]):
-        role = "an editor" if action == "submit" else "a reviewer"
+        if action == "submit":
+            message = _(
+                "You may not %(action)s claims: that takes an editor's "
+                "permission (%(permission)s)."
+            )
+        else:
+            message = _(
+                "You may not %(action)s claims: that takes a reviewer's "
+                "permission (%(permission)s)."
+            )
         raise PermissionDenied(
-            f"You may not {ACTION_LABELS[action]} claims: that takes {role}'s "
-            f"permission ({ACTION_PERMISSIONS[action]})."
+            message
+            % {
+                "action": ACTION_LABELS[action],
+                "permission": ACTION_PERMISSIONS[action],
+            }
         )
     if action == "approve":
         refusal = policy.four_eyes_refusal(claim, actor)
@@ -219,7 +248,7 @@ def _lock(claim: Claim) -> Claim:
     try:
         return Claim.objects.select_for_update().get(pk=claim.pk)
     except Claim.DoesNotExist:
-        raise WorkflowError("This claim no longer exists.") from None
+        raise WorkflowError(_("This claim no longer exists.")) from None
 
 
 def _record(claim: Claim, actor, from_state: str, comment: str) -> ClaimTransition:
@@ -251,8 +280,9 @@ def _after_transition(claim: Claim, from_state: str) -> None:
     if ClaimState.APPROVED in (from_state, claim.state):
         suggestions.suggestions_check(
             quantity_keys=set(claim.figures.values_list("quantity_key", flat=True)),
+            # A stored record, written the same whoever's language is active.
             cause=f"claim {claim.public_id!r} went from "
-            f"{_state_label(from_state)} to {_state_label(claim.state)}",
+            f"{_state_name(from_state)} to {_state_name(claim.state)}",
         )
 
 
@@ -304,7 +334,10 @@ def _approval_rules(claim: Claim) -> None:
     citations = list(claim.citations.select_related("document"))
     if not citations:
         raise WorkflowError(
-            "Cannot approve a claim without a citation: add the source's exact quote."
+            _(
+                "Cannot approve a claim without a citation: add the source's "
+                "exact quote."
+            )
         )
     problems = []
     for citation in citations:
@@ -336,8 +369,10 @@ def claim_approve(
         level = Confidence(int(confidence))
     except (TypeError, ValueError):
         raise WorkflowError(
-            "Approval needs a confidence level from 1 (confirmed) to 6 "
-            "(cannot be judged)."
+            _(
+                "Approval needs a confidence level from 1 (confirmed) to 6 "
+                "(cannot be judged)."
+            )
         ) from None
 
     fields = {
@@ -349,9 +384,11 @@ def claim_approve(
     def rules(locked: Claim) -> None:
         if seen_version is not None and seen_version != claim_version(locked):
             raise WorkflowError(
-                "This claim changed after you opened it (its statement, citations "
-                "or figures were edited): nothing was approved. Read it again "
-                "and approve what you see."
+                _(
+                    "This claim changed after you opened it (its statement, "
+                    "citations or figures were edited): nothing was approved. "
+                    "Read it again and approve what you see."
+                )
             )
         _approval_rules(locked)
         suggestion = claim_suggested_confidence(locked)
@@ -363,20 +400,26 @@ def claim_approve(
         ):
             raise WorkflowError(
                 {
-                    "confidence_rationale": (
-                        f"The suggested confidence is {suggestion.level} "
-                        f"({'; '.join(suggestion.reasons)}); a rationale is needed "
-                        f"to choose {level.value}."
+                    "confidence_rationale": _(
+                        "The suggested confidence is %(suggested)s (%(reasons)s); "
+                        "a rationale is needed to choose %(chosen)s."
                     )
+                    % {
+                        "suggested": suggestion.level,
+                        "reasons": "; ".join(map(str, suggestion.reasons)),
+                        "chosen": level.value,
+                    }
                 }
             )
         if locked.corrects_id is not None:
             original = Claim.objects.select_for_update().get(pk=locked.corrects_id)
             if original.state != ClaimState.APPROVED:
                 raise WorkflowError(
-                    f"This claim corrects a claim that is "
-                    f"{_state_label(original.state)}; only an approved claim "
-                    f"can be superseded."
+                    _(
+                        "This claim corrects a claim that is %(state)s; only an "
+                        "approved claim can be superseded."
+                    )
+                    % {"state": _state_label(original.state)}
                 )
 
     with transaction.atomic():
@@ -397,8 +440,8 @@ def _supersede(*, original_id: int, successor: Claim, actor) -> None:
     original = Claim.objects.select_for_update().get(pk=original_id)
     if ClaimState.SUPERSEDED not in TRANSITIONS[ClaimState(original.state)]:
         raise WorkflowError(
-            f"The corrected claim is {_state_label(original.state)} and cannot be "
-            f"superseded."
+            _("The corrected claim is %(state)s and cannot be superseded.")
+            % {"state": _state_label(original.state)}
         )
     from_state = original.state
     original.state = ClaimState.SUPERSEDED
@@ -410,14 +453,16 @@ def _supersede(*, original_id: int, successor: Claim, actor) -> None:
 
 def claim_reject(*, claim: Claim, actor, comment: str) -> Claim:
     """In review -> rejected."""
-    comment = _require(comment, "Say why the claim is rejected: a comment is needed.")
+    comment = _require(
+        comment, _("Say why the claim is rejected: a comment is needed.")
+    )
     return _transition(claim=claim, actor=actor, action="reject", comment=comment)
 
 
 def claim_request_changes(*, claim: Claim, actor, comment: str) -> Claim:
     """In review -> changes requested (back to the editor)."""
     comment = _require(
-        comment, "Say what needs changing: a comment for the editor is needed."
+        comment, _("Say what needs changing: a comment for the editor is needed.")
     )
     return _transition(
         claim=claim, actor=actor, action="request_changes", comment=comment
@@ -426,10 +471,12 @@ def claim_request_changes(*, claim: Claim, actor, comment: str) -> Claim:
 
 def claim_retract(*, claim: Claim, actor, comment: str, public_note: str) -> Claim:
     """Approved -> retracted, with a note the public will read."""
-    comment = _require(comment, "Say why the claim is retracted: a comment is needed.")
+    comment = _require(
+        comment, _("Say why the claim is retracted: a comment is needed.")
+    )
     public_note = _require(
         public_note,
-        "A retraction needs a public note: the public sees why it was withdrawn.",
+        _("A retraction needs a public note: the public sees why it was withdrawn."),
     )
     return _transition(
         claim=claim,
@@ -455,17 +502,22 @@ TRANSITION_SERVICES = {
 def _check_editable(claim: Claim) -> None:
     if policy.is_locked(claim.state):
         raise WorkflowError(
-            f"This claim is {_state_label(claim.state)} and read-only: its text, "
-            f"citations and figures cannot change. Record a correction instead: a "
-            f"new claim that corrects it."
+            _(
+                "This claim is %(state)s and read-only: its text, citations and "
+                "figures cannot change. Record a correction instead: a new "
+                "claim that corrects it."
+            )
+            % {"state": _state_label(claim.state)}
         )
 
 
 def _check_edit_permission(actor, perm: str) -> None:
     if actor is None or not actor.is_authenticated or not actor.is_active:
-        raise PermissionDenied("Only a signed-in, active user can edit claims.")
+        raise PermissionDenied(_("Only a signed-in, active user can edit claims."))
     if not actor.has_perm(perm):
-        raise PermissionDenied(f"You may not do this: it needs {perm}.")
+        raise PermissionDenied(
+            _("You may not do this: it needs %(permission)s.") % {"permission": perm}
+        )
 
 
 def _check_corrects(claim: Claim) -> None:
@@ -473,19 +525,23 @@ def _check_corrects(claim: Claim) -> None:
         if claim.public_note:
             raise WorkflowError(
                 {
-                    "public_note": "Only a correction carries a public reason: "
-                    "choose the claim it corrects, or leave the reason empty."
+                    "public_note": _(
+                        "Only a correction carries a public reason: choose the "
+                        "claim it corrects, or leave the reason empty."
+                    )
                 }
             )
         return
     original = claim.corrects
     if original.pk == claim.pk:
-        raise WorkflowError({"corrects": "A claim cannot correct itself."})
+        raise WorkflowError({"corrects": _("A claim cannot correct itself.")})
     if not policy.may_correct(original):
         raise WorkflowError(
             {
-                "corrects": f"Only an approved claim can be corrected; this one is "
-                f"{_state_label(original.state)}."
+                "corrects": _(
+                    "Only an approved claim can be corrected; this one is %(state)s."
+                )
+                % {"state": _state_label(original.state)}
             }
         )
 
@@ -502,11 +558,14 @@ def claim_create(
     _check_edit_permission(actor, "registry.add_claim")
     unknown = set(data) - CLAIM_EDITABLE_FIELDS
     if unknown:
-        raise WorkflowError(f"These fields cannot be set here: {sorted(unknown)}.")
+        raise WorkflowError(
+            _("These fields cannot be set here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     if claim is None:
         claim = Claim()
     elif not claim._state.adding:
-        raise WorkflowError("This claim exists already: edit it instead.")
+        raise WorkflowError(_("This claim exists already: edit it instead."))
     for name, value in data.items():
         setattr(claim, name, value)
     # Whatever the caller's instance says, a new claim starts as a draft.
@@ -534,16 +593,21 @@ def claim_correction_start(*, original: Claim, actor, public_note: str) -> Claim
     """
     public_note = _require(
         public_note,
-        "Say why the claim is corrected: the public reads this reason in the "
-        "corrections feed.",
+        _(
+            "Say why the claim is corrected: the public reads this reason in "
+            "the corrections feed."
+        ),
     )
     with transaction.atomic():
         locked = _lock(original)
         existing = Claim.objects.filter(corrects=locked).first()
         if existing is not None:
             raise WorkflowError(
-                f"A correction of this claim exists already ({existing.public_id}, "
-                f"{_state_label(existing.state)}): edit that one."
+                _(
+                    "A correction of this claim exists already (%(id)s, "
+                    "%(state)s): edit that one."
+                )
+                % {"id": existing.public_id, "state": _state_label(existing.state)}
             )
         correction = claim_create(
             actor=actor,
@@ -582,7 +646,10 @@ def claim_update(*, claim: Claim, actor, **data: Any) -> Claim:
     _check_edit_permission(actor, "registry.change_claim")
     unknown = set(data) - CLAIM_EDITABLE_FIELDS
     if unknown:
-        raise WorkflowError(f"These fields cannot be changed here: {sorted(unknown)}.")
+        raise WorkflowError(
+            _("These fields cannot be changed here: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         locked = _lock(claim)
         _check_editable(locked)
@@ -693,10 +760,12 @@ def citation_save(
 def _relays_set(citation: Citation, relays: list[Source]) -> None:
     if any(source.pk == citation.originator_id for source in relays):
         raise WorkflowError(
-            {"relays": "The originator cannot also be one of its own relays."}
+            {"relays": _("The originator cannot also be one of its own relays.")}
         )
     if len({source.pk for source in relays}) != len(relays):
-        raise WorkflowError({"relays": "A source appears twice in the relay chain."})
+        raise WorkflowError(
+            {"relays": _("A source appears twice in the relay chain.")}
+        )
     current = [link.source_id for link in citation.relay_links.order_by("position")]
     if current == [source.pk for source in relays]:
         return
@@ -716,7 +785,7 @@ def derivation_problem(citation: Citation, bases: Iterable[Citation]) -> str | N
     itself (the database refuses that too), and not in a circle."""
     frontier = {b.pk for b in bases}
     if citation.pk in frontier:
-        return "a citation cannot be derived from itself"
+        return _("a citation cannot be derived from itself")
     seen: set[int] = set()
     while frontier:
         seen |= frontier
@@ -726,7 +795,7 @@ def derivation_problem(citation: Citation, bases: Iterable[Citation]) -> str | N
             )
         ) - seen
         if citation.pk in frontier:
-            return (
+            return _(
                 "a circle: one of those citations is itself derived, through "
                 "its links, from this one"
             )

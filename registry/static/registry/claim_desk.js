@@ -1,7 +1,9 @@
 // The claim page as a desk: a figure typed as worded is read by the
 // registry (and its fields filled) before saving; a quote is looked up in
 // its document, with each occurrence to pick or the closest passage to use
-// instead. The server does the reading (registry/admin/desk.py); the form
+// instead; a quote found is read for who said it (from its sentence), the
+// claim's kind and a first statement, filling only empty fields.
+// The server does the reading (registry/admin/desk.py); the form
 // repeats it on save, so the page works without this script too.
 "use strict";
 (function () {
@@ -124,6 +126,56 @@
     });
   }
 
+  // -- who said it: read from the quote's sentence
+
+  // Fills only what the editor left empty (or what an earlier reading
+  // filled): the originator, the relays, the claim's kind and a first
+  // statement. All of it is in sight before saving, and the form checks
+  // it all again on save.
+  function applyReading(prefix, reading, out) {
+    if (!reading) {
+      return;
+    }
+    var originator = field(prefix, "originator");
+    if (originator && reading.originator &&
+        (!originator.value || originator.value === originator.dataset.autofilledValue)) {
+      var id = String(reading.originator.id);
+      var option = Array.prototype.find.call(originator.options, function (o) {
+        return o.value === id;
+      });
+      if (!option) {
+        option = new Option(reading.originator.label, id, true, true);
+        originator.appendChild(option);
+      }
+      originator.value = id;
+      originator.dataset.autofilledValue = id;
+      if (window.django && window.django.jQuery) {
+        window.django.jQuery(originator).trigger("change");
+      }
+    }
+    if (reading.relays) {
+      setValue(field(prefix, "relays_text"), reading.relays, false);
+    }
+    var kind = document.getElementById("id_kind");
+    if (kind && reading.kind) {
+      setValue(kind, reading.kind, false);
+    }
+    var statement = document.getElementById("id_statement");
+    if (statement && reading.statement) {
+      setValue(statement, reading.statement, false);
+    }
+    if (out && (reading.originator || reading.originator_text)) {
+      var said = document.createElement("p");
+      said.className = "quote-said-by";
+      said.textContent = reading.originator ?
+        fmt(gettext("Said by %(source)s, as the sentence reads."),
+          {source: reading.originator.label}) :
+        fmt(gettext("The sentence names “%(name)s”, not a registered source: add it, or choose the originator."),
+          {name: reading.originator_text});
+      out.appendChild(said);
+    }
+  }
+
   // -- quotes
 
   function useSpan(prefix, start, end) {
@@ -157,18 +209,18 @@
           return;
         }
         var found = r.occurrences;
-        if (found.length >= 1) {
-          offerQuoteAsFigure(quote);
-        }
         if (found.length === 1) {
           useSpan(prefix, found[0].start, found[0].end);
           out.textContent =
             "\u2714 " + fmt(gettext("Found in the document at characters %(start)s\u2013%(end)s."),
               {start: found[0].start, end: found[0].end});
+          applyReading(prefix, r.reading, out);
+          offerQuoteAsFigure(quote);
           return;
         }
         if (found.length > 1) {
           useSpan(prefix, "", "");
+          offerQuoteAsFigure(quote);
           var p = document.createElement("p");
           p.textContent =
             fmt(gettext("The quote occurs %(count)s times: pick the one you cite."),
@@ -183,6 +235,18 @@
             radio.value = i;
             radio.addEventListener("change", function () {
               useSpan(prefix, o.start, o.end);
+              getJSON(desk.dataset.quoteSearch,
+                {document: doc.value, quote: quote, start: o.start}).then(
+                function (picked) {
+                  if (picked.ok && textarea.value === quote) {
+                    var old = out.querySelector(".quote-said-by");
+                    if (old) {
+                      old.remove();
+                    }
+                    applyReading(prefix, picked.reading, out);
+                    offerQuoteAsFigure(quote);
+                  }
+                });
             });
             label.appendChild(radio);
             label.appendChild(document.createTextNode(" \u2026" + o.before));
