@@ -627,6 +627,7 @@ def _corrected_at(claims: list[Claim]) -> dict[int, object]:
 class ClaimRow:
     claim: Claim
     doc: dict
+    doc_text: str  # ``_dumps(doc)``, encoded once for the hash and the body
     claimreview: str
     correction: str
     corrected_at: object
@@ -682,16 +683,25 @@ def compute_claims(ids: Iterable[int], facts: dict[str, dict]) -> dict[int, Clai
                 )
             )
         facets = _facets(claim)
+        doc_text = _dumps(doc)
         rows[claim.pk] = ClaimRow(
             claim=claim,
             doc=doc,
+            doc_text=doc_text,
             claimreview=review,
             correction=correction,
             corrected_at=corrected_at.get(claim.pk),
             facets=facets,
-            content_hash=_hash(_dumps(doc), review, correction, repr(sorted(facets))),
+            content_hash=_hash(doc_text, review, correction, repr(sorted(facets))),
         )
     return rows
+
+
+def _with_updated_at(doc_text: str, updated_at) -> str:
+    """``_dumps({**doc, "updated_at": ...})`` from ``_dumps(doc)`` (which has
+    no ``updated_at`` key), without encoding the document a second time."""
+    stamp = json.dumps(shapes.iso(updated_at), ensure_ascii=False)
+    return f'{doc_text[:-1]},"updated_at":{stamp}}}'
 
 
 def _public_claim(row: ClaimRow, updated_at) -> PublicClaim:
@@ -709,7 +719,7 @@ def _public_claim(row: ClaimRow, updated_at) -> PublicClaim:
         published_at=claim.published_at,
         updated_at=updated_at,
         corrected_at=row.corrected_at,
-        body=_dumps({**row.doc, "updated_at": shapes.iso(updated_at)}),
+        body=_with_updated_at(row.doc_text, updated_at),
         claimreview=row.claimreview,
         correction=row.correction,
         content_hash=row.content_hash,
