@@ -31,11 +31,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Max
 from django.utils import timezone
 
 from registry import policy
@@ -56,10 +56,12 @@ from registry.models import (
     ClaimTransition,
     Conflict,
     ConflictDecision,
+    Document,
     Figure,
     PublicClaim,
     PublicFacet,
     PublicQuantity,
+    Source,
     citations_marked_derived,
     quantity_key_of,
 )
@@ -104,30 +106,132 @@ def _hash(*parts: str) -> str:
     return digest.hexdigest()
 
 
+# ------------------------------------------------------------ bulk loading
+#
+# The projection reads tens of thousands of claims with their citations,
+# sources and documents. ``prefetch_related`` builds a queryset per parent
+# instance and a model instance per joined row; that was most of a rebuild's
+# time (bench/RESULTS.md, 2026-11-25). These helpers read each table once per
+# batch, share one instance per source and document, and leave the children
+# where ``parent.<related>.all()`` finds them, so the presentation code reads
+# them exactly as it reads prefetched ones.
+
+LOAD_BATCH = 2000
+
+
+def _in_batches(queryset, ids: Iterable, field: str = "pk") -> Iterator:
+    ids = sorted(set(ids) - {None})
+    for start in range(0, len(ids), LOAD_BATCH):
+        yield from queryset.filter(**{f"{field}__in": ids[start : start + LOAD_BATCH]})
+
+
+def _cache(obj, name: str, value) -> None:
+    """Set a loaded forward relation (what ``select_related`` would fill)."""
+    obj._state.fields_cache[name] = value
+
+
+def _set_children(parents: Iterable, name: str, children: Iterable, fk: str) -> None:
+    """What ``prefetch_related(name)`` leaves: ``parent.<name>.all()`` returns
+    the parent's children, in the order given, each pointing back at it. The
+    list is read-only by convention: nothing on the projection's path filters
+    or orders it again."""
+    by_parent: dict[int, list] = defaultdict(list)
+    for child in children:
+        by_parent[getattr(child, f"{fk}_id")].append(child)
+    for parent in parents:
+        kids = by_parent.get(parent.pk, [])
+        for kid in kids:
+            _cache(kid, fk, parent)
+        parent.__dict__.setdefault("_prefetched_objects_cache", {})[name] = kids
+
+
+def _sources(ids: Iterable[int]) -> dict[int, Source]:
+    return {s.pk: s for s in _in_batches(Source.objects.all(), ids)}
+
+
+def load_citations(
+    claims: Iterable[Claim], *, marked: bool = False, full: bool = False
+):
+    """Give these claims their citations (by key) with their originators;
+    ``marked``: annotated ``is_derived`` over published bases (for the rules);
+    ``full``: also documents (without their text) with their publishers,
+    relay links with their sources and derivation links with their bases."""
+    claims = list(claims)
+    queryset = (
+        citations_marked_derived(PUBLIC_STATES) if marked else Citation.objects.all()
+    )
+    citations = sorted(
+        _in_batches(queryset, [c.pk for c in claims], "claim_id"), key=lambda c: c.pk
+    )
+    relays, links, documents = [], [], {}
+    if full:
+        ids = [c.pk for c in citations]
+        relays = list(_in_batches(CitationRelay.objects.all(), ids, "citation_id"))
+        relays.sort(key=lambda r: (r.citation_id, r.position))
+        links = list(
+            _in_batches(
+                CitationDerivation.objects.select_related("basis__claim"),
+                ids,
+                "citation_id",
+            )
+        )
+        links.sort(key=lambda d: (d.basis.claim.public_id, d.basis_id))
+        documents = {
+            d.pk: d
+            for d in _in_batches(
+                Document.objects.defer("text"),
+                {c.document_id for c in citations}
+                | {d.basis.document_id for d in links},
+            )
+        }
+    sources = _sources(
+        {c.originator_id for c in citations}
+        | {d.publisher_id for d in documents.values()}
+        | {r.source_id for r in relays}
+        | {d.basis.originator_id for d in links}
+    )
+    for citation in citations:
+        _cache(citation, "originator", sources.get(citation.originator_id))
+        if full:
+            _cache(citation, "document", documents[citation.document_id])
+    if full:
+        for document in documents.values():
+            _cache(document, "publisher", sources.get(document.publisher_id))
+        for relay in relays:
+            _cache(relay, "source", sources[relay.source_id])
+        for link in links:
+            _cache(link.basis, "originator", sources.get(link.basis.originator_id))
+            _cache(link.basis, "document", documents[link.basis.document_id])
+        _set_children(citations, "relay_links", relays, "citation")
+        _set_children(citations, "derivation_links", links, "citation")
+    _set_children(claims, "citations", citations, "claim")
+
+
 # ---------------------------------------------------------------- quantities
 
 
 def _live_figures(keys: Iterable[str]) -> dict[str, list[Figure]]:
     by_key: dict[str, list[Figure]] = defaultdict(list)
     keys = sorted(set(keys))
+    figures: list[Figure] = []
     for start in range(0, len(keys), BATCH):
-        for figure in (
-            Figure.objects.filter(
-                quantity_key__in=keys[start : start + BATCH],
-                claim__state__in=LIVE_STATES,
-            )
-            .select_related("claim__event")
-            .prefetch_related(
-                Prefetch(
-                    "claim__citations",
-                    queryset=citations_marked_derived(PUBLIC_STATES)
-                    .select_related("originator")
-                    .order_by("pk"),
-                )
-            )
-            .order_by("pk")
-        ):
-            by_key[figure.quantity_key].append(figure)
+        figures += Figure.objects.filter(
+            quantity_key__in=keys[start : start + BATCH],
+            claim__state__in=LIVE_STATES,
+        ).order_by("pk")
+    # One instance per claim, shared by its figures, with its citations
+    # (marked derived) and their originators.
+    claims = {
+        c.pk: c
+        for c in _in_batches(
+            Claim.objects.select_related("event"), {f.claim_id for f in figures}
+        )
+    }
+    for figure in figures:
+        _cache(figure, "claim", claims[figure.claim_id])
+    load_citations(claims.values(), marked=True)
+    for figure in sorted(figures, key=lambda f: f.pk):
+        by_key[figure.quantity_key].append(figure)
     return by_key
 
 
@@ -423,36 +527,21 @@ def _stored_facts(keys: Iterable[str]) -> dict[str, dict]:
 
 
 def _public_claims(ids: Iterable[int]) -> list[Claim]:
-    return list(
-        Claim.objects.filter(pk__in=list(ids), state__in=PUBLIC_STATES)
-        .select_related("event", "corrects", "corrected_by")
-        .prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related(
-                    "document__publisher", "originator"
-                )
-                .defer("document__text")
-                .prefetch_related(
-                    Prefetch(
-                        "relay_links",
-                        queryset=CitationRelay.objects.select_related("source"),
-                    ),
-                    Prefetch(
-                        "derivation_links",
-                        queryset=CitationDerivation.objects.select_related(
-                            "basis__claim", "basis__originator", "basis__document"
-                        )
-                        .defer("basis__document__text")
-                        .order_by("basis__claim__public_id", "basis_id"),
-                    ),
-                )
-                .order_by("pk"),
+    claims = sorted(
+        _in_batches(
+            Claim.objects.filter(state__in=PUBLIC_STATES).select_related(
+                "event", "corrects", "corrected_by"
             ),
-            Prefetch("figures", queryset=Figure.objects.order_by("pk")),
-        )
-        .order_by("pk")
+            set(ids),
+        ),
+        key=lambda c: c.pk,
     )
+    load_citations(claims, full=True)
+    figures = list(
+        _in_batches(Figure.objects.all(), [c.pk for c in claims], "claim_id")
+    )
+    _set_children(claims, "figures", sorted(figures, key=lambda f: f.pk), "claim")
+    return claims
 
 
 def _chains(claims: list[Claim]) -> dict[int, list[Claim]]:
@@ -538,6 +627,7 @@ def _corrected_at(claims: list[Claim]) -> dict[int, object]:
 class ClaimRow:
     claim: Claim
     doc: dict
+    doc_text: str  # ``_dumps(doc)``, encoded once for the hash and the body
     claimreview: str
     correction: str
     corrected_at: object
@@ -593,16 +683,25 @@ def compute_claims(ids: Iterable[int], facts: dict[str, dict]) -> dict[int, Clai
                 )
             )
         facets = _facets(claim)
+        doc_text = _dumps(doc)
         rows[claim.pk] = ClaimRow(
             claim=claim,
             doc=doc,
+            doc_text=doc_text,
             claimreview=review,
             correction=correction,
             corrected_at=corrected_at.get(claim.pk),
             facets=facets,
-            content_hash=_hash(_dumps(doc), review, correction, repr(sorted(facets))),
+            content_hash=_hash(doc_text, review, correction, repr(sorted(facets))),
         )
     return rows
+
+
+def _with_updated_at(doc_text: str, updated_at) -> str:
+    """``_dumps({**doc, "updated_at": ...})`` from ``_dumps(doc)`` (which has
+    no ``updated_at`` key), without encoding the document a second time."""
+    stamp = json.dumps(shapes.iso(updated_at), ensure_ascii=False)
+    return f'{doc_text[:-1]},"updated_at":{stamp}}}'
 
 
 def _public_claim(row: ClaimRow, updated_at) -> PublicClaim:
@@ -620,7 +719,7 @@ def _public_claim(row: ClaimRow, updated_at) -> PublicClaim:
         published_at=claim.published_at,
         updated_at=updated_at,
         corrected_at=row.corrected_at,
-        body=_dumps({**row.doc, "updated_at": shapes.iso(updated_at)}),
+        body=_with_updated_at(row.doc_text, updated_at),
         claimreview=row.claimreview,
         correction=row.correction,
         content_hash=row.content_hash,
