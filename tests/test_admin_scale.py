@@ -13,6 +13,7 @@ from registry import services
 from registry.admin import pagination
 from registry.models import Claim, ClaimTransition, Conflict
 from registry.selectors import review, search
+from registry.services import conflicts
 from tests.conftest import on_postgres
 from tests.factories import (
     CitationFactory,
@@ -73,6 +74,8 @@ def registry(editor):
         subject="soldiers",
     )
     conflict.figures.add(figure)
+    # Written by hand, not by detection: the flag is refreshed as it would be.
+    conflicts.claims_flag_refresh(claim_ids=[claims[0].pk])
     return {"big": big, "small": small, "document": document, "claims": claims}
 
 
