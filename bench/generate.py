@@ -360,10 +360,12 @@ def generate(
             with cur.copy(
                 "COPY registry_claim (id, public_id, created_at, updated_at, statement, "
                 "kind, confidence, confidence_rationale, state, public_note, "
-                "published_at, corrects_id, event_id, proposer_version) FROM STDIN"
+                "published_at, corrects_id, event_id, proposer_version, "
+                "in_open_conflict) FROM STDIN"
             ) as copy:
                 for row in claim_rows:
-                    copy.write_row([*row, ""])  # recorded by hand
+                    # Recorded by hand; the conflict flag is set below.
+                    copy.write_row([*row, "", False])
             counts["claims (published)"] = claims
             counts["claims (unpublished)"] = hidden
             with cur.copy(
@@ -492,6 +494,15 @@ def generate(
                 for row in links:
                     copy.write_row(row)
             counts["conflicts"] = conflict_id
+            # Claim.in_open_conflict, as conflict detection keeps it: the
+            # claims with a figure in an (open) conflict.
+            in_conflict = sorted({figure_rows[fid][11] for _, _, fid in links})
+            cur.execute(
+                "UPDATE registry_claim SET in_open_conflict = true "
+                "WHERE id = ANY(%s)",
+                [in_conflict],
+            )
+            counts["claims in an open conflict"] = len(in_conflict)
 
             for table in (
                 "source",

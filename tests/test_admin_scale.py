@@ -13,6 +13,7 @@ from registry import services
 from registry.admin import pagination
 from registry.models import Claim, ClaimTransition, Conflict
 from registry.selectors import review, search
+from registry.services import conflicts
 from tests.conftest import on_postgres
 from tests.factories import (
     CitationFactory,
@@ -73,6 +74,8 @@ def registry(editor):
         subject="soldiers",
     )
     conflict.figures.add(figure)
+    # Written by hand, not by detection: the flag is refreshed as it would be.
+    conflicts.claims_flag_refresh(claim_ids=[claims[0].pk])
     return {"big": big, "small": small, "document": document, "claims": claims}
 
 
@@ -369,3 +372,14 @@ def test_an_imported_claim_keeps_its_place_in_the_queue(editor, tmp_path):
     imported = Claim.objects.get(public_id=claim.public_id)
     assert imported.state == "in_review"
     assert imported.submitted_at == submitted.created_at
+
+
+def test_a_later_page_lists_the_rows_an_offset_would(registry):
+    queryset = review.claims_for_review_list().order_by("-created_at", "-pk")
+    paginator = pagination.EstimatedCountPaginator(queryset, 2)
+    assert paginator.count == 5
+    for number, (bottom, top) in enumerate([(0, 2), (2, 4), (4, 5)], start=1):
+        page = list(paginator.page(number).object_list)
+        assert [c.pk for c in page] == [c.pk for c in queryset[bottom:top]]
+        # The rows keep what the list shows, read with them.
+        assert all(c.event.title for c in page)

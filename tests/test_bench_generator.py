@@ -25,6 +25,23 @@ def test_the_generator_fills_a_fresh_registry_and_its_projection():
                 "SELECT count(*) FROM registry_publicclaim"
             ).fetchone()[0]
         assert published == 60
+        with psycopg.connect(url) as conn:
+            # The admin's conflict flag, as detection keeps it.
+            wrong, flagged, by_rule = conn.execute(
+                """
+                SELECT count(*) FILTER (WHERE in_open_conflict <> in_rule),
+                       count(*) FILTER (WHERE in_open_conflict),
+                       count(*) FILTER (WHERE in_rule)
+                FROM (SELECT c.in_open_conflict, EXISTS (
+                        SELECT 1 FROM registry_conflict_figures cf
+                        JOIN registry_figure f ON f.id = cf.figure_id
+                        JOIN registry_conflict k ON k.id = cf.conflict_id
+                        WHERE f.claim_id = c.id AND k.status = 'open') AS in_rule
+                      FROM registry_claim c) AS flags
+                """
+            ).fetchone()
+        assert wrong == 0
+        assert flagged == by_rule == counts["claims in an open conflict"]
     finally:
         admin = url.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(admin, autocommit=True) as conn:

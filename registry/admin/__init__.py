@@ -202,9 +202,9 @@ class ConflictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "open":
-            return queryset.filter(review.in_open_conflict())
+            return queryset.filter(review.flagged_open_conflict())
         if self.value() == "none":
-            return queryset.filter(~review.in_open_conflict())
+            return queryset.filter(review.flagged_open_conflict(False))
         return queryset
 
 
@@ -364,7 +364,7 @@ class _ClaimListMixin(_LargeListMixin):
     def conflict_flag(self, obj):
         # Words, not the admin's boolean icons: a red cross read as an error
         # when it meant "no conflict".
-        if getattr(obj, "open_conflict_figures", None):
+        if obj.in_open_conflict:
             return format_html(
                 '<strong class="conflict-open">\u26a0 {}</strong>', _("open conflict")
             )

@@ -48,7 +48,12 @@ def serial_reads(using: str = "default"):
 
 
 def in_open_conflict() -> Exists:
-    """A condition on claims: one of its figures is in an open conflict."""
+    """A condition on claims: one of its figures is in an open conflict.
+
+    The rule behind ``Claim.in_open_conflict``, which conflict detection
+    keeps equal to it (``services.conflicts.claims_flag_refresh``); pages
+    filter on the flag (``flagged_open_conflict``), not on this.
+    """
     return Exists(
         Conflict.figures.through.objects.filter(
             figure__claim=OuterRef("pk"), conflict__status=ConflictStatus.OPEN
@@ -56,13 +61,18 @@ def in_open_conflict() -> Exists:
     )
 
 
+def flagged_open_conflict(value: bool = True) -> Q:
+    """Claims (not) in an open conflict, by the stored flag: those in one
+    are read in list order from the partial index ``claim_open_conflict``,
+    where the rule itself walked claims checking each (1.5% match)."""
+    return Q(in_open_conflict=value)
+
+
 def claims_for_review_list(queryset: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
     """Claims with what a list row shows: event, originators, conflict flag
-    (``claim.open_conflict_figures``: a non-empty list when in one).
+    (``claim.in_open_conflict``, on the row).
 
-    The originators and the flag are prefetched for the page's claims only;
-    as an annotation the flag made PostgreSQL hash every figure in an open
-    conflict to show fifty rows.
+    The originators are prefetched for the page's claims only.
     """
     queryset = Claim.objects.all() if queryset is None else queryset
     return queryset.select_related("event", "submitted_by").prefetch_related(
@@ -75,13 +85,6 @@ def claims_for_review_list(queryset: QuerySet[Claim] | None = None) -> QuerySet[
                 "originator__name",
                 "originator__short_name",
             ),
-        ),
-        Prefetch(
-            "figures",
-            queryset=Figure.objects.filter(
-                conflicts__status=ConflictStatus.OPEN
-            ).only("pk", "claim_id"),
-            to_attr="open_conflict_figures",
         ),
     )
 

@@ -20,6 +20,11 @@ them to the figure rows:
 
 Detection is ``conflicts_refresh(quantity_keys=...)``: it reads only the
 figures of those keys through the ``quantity_key`` index, never the table.
+
+It also keeps ``Claim.in_open_conflict`` (the admin's conflict filter)
+equal to ``selectors.review.in_open_conflict()`` for every claim whose
+figures it saw, and so does a reviewer's decision for the claims of its
+conflict (``claims_flag_refresh``).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from registry.models import (
     Figure,
     citations_marked_derived,
 )
+from registry.selectors.review import in_open_conflict
 from registry.services.projection import projection_refresh
 
 PARTICIPATING_STATES = frozenset(
@@ -227,11 +233,45 @@ def _refresh_key(
 REFRESH_BATCH = 1000
 
 
-def conflicts_refresh(*, quantity_keys: Iterable[str]) -> RefreshResult:
-    """Recompute the conflicts of these quantities, and only these."""
+def claims_flag_refresh(*, claim_ids: Iterable[int]) -> int:
+    """Set ``Claim.in_open_conflict`` of these claims to what
+    ``in_open_conflict()`` computes; returns how many rows changed.
+
+    Two set-based UPDATEs a batch, each writing only the rows whose flag
+    differs, so a refresh that changes nothing writes nothing (no dead
+    tuples, no lock held on unchanged claims).
+    """
+    ids = sorted(set(claim_ids))
+    changed = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        batch = Claim.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
+        changed += (
+            batch.filter(in_open_conflict=False)
+            .filter(in_open_conflict())
+            .update(in_open_conflict=True)
+        )
+        changed += (
+            batch.filter(in_open_conflict=True)
+            .filter(~in_open_conflict())
+            .update(in_open_conflict=False)
+        )
+    return changed
+
+
+def conflicts_refresh(
+    *, quantity_keys: Iterable[str], claim_ids: Iterable[int] = ()
+) -> RefreshResult:
+    """Recompute the conflicts of these quantities, and only these.
+
+    The conflict flag of every claim with a figure of these quantities (or
+    one in their conflicts before) is refreshed with them; ``claim_ids``
+    names claims that left them unseen (a figure deleted or moved away).
+    """
     result = RefreshResult()
     keys = sorted({k for k in quantity_keys if k})
+    flagged = set(claim_ids)
     if not keys:
+        claims_flag_refresh(claim_ids=flagged)
         return result
     with transaction.atomic():
         # Every slot first, before any read: the figures read below are then
@@ -256,10 +296,20 @@ def conflicts_refresh(*, quantity_keys: Iterable[str]) -> RefreshResult:
                 .order_by("pk")
             }
             members: dict[int, set[int]] = defaultdict(set)
-            for conflict_id, figure_id in Conflict.figures.through.objects.filter(
-                conflict_id__in=[c.pk for c in found.values()]
-            ).values_list("conflict_id", "figure_id"):
+            for conflict_id, figure_id, claim_id in (
+                Conflict.figures.through.objects.filter(
+                    conflict_id__in=[c.pk for c in found.values()]
+                ).values_list("conflict_id", "figure_id", "figure__claim_id")
+            ):
                 members[conflict_id].add(figure_id)
+                flagged.add(claim_id)
+            # Every claim with a figure here, taking part or not (a rejected
+            # claim's figure left its conflict above).
+            flagged.update(
+                Figure.objects.filter(quantity_key__in=batch).values_list(
+                    "claim_id", flat=True
+                )
+            )
             for key in batch:
                 conflict = found.get(key)
                 _refresh_key(
@@ -269,6 +319,7 @@ def conflicts_refresh(*, quantity_keys: Iterable[str]) -> RefreshResult:
                     members[conflict.pk] if conflict is not None else set(),
                     result,
                 )
+        claims_flag_refresh(claim_ids=flagged)
     return result
 
 
@@ -352,6 +403,9 @@ def _resolve(
             preferred_figure=preferred_figure,
             rationale=rationale,
             figures=locked.figures.all(),
+        )
+        claims_flag_refresh(
+            claim_ids=locked.figures.values_list("claim_id", flat=True)
         )
         projection_refresh(quantity_keys={locked.quantity_key})
         from registry.services.suggestions import suggestions_check

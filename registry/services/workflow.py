@@ -700,6 +700,7 @@ def _touch(claim: Claim, actor) -> Claim:
 def _part_save(part: Citation | Figure, actor, model_name: str):
     perm = "add" if part._state.adding else "change"
     _check_edit_permission(actor, f"registry.{perm}_{model_name}")
+    left = set()  # a claim the figure leaves: its conflict flag may drop
     with transaction.atomic():
         _touch(part.claim, actor)
         if not part._state.adding:
@@ -707,6 +708,7 @@ def _part_save(part: Citation | Figure, actor, model_name: str):
             previous = type(part).objects.select_related("claim").get(pk=part.pk)
             if previous.claim_id != part.claim_id:
                 _touch(previous.claim, actor)
+                left.add(previous.claim_id)
         if isinstance(part, Figure):
             # Derived, non-editable fields that full_clean() would find blank.
             part.derive_interval()
@@ -721,7 +723,9 @@ def _part_save(part: Citation | Figure, actor, model_name: str):
                 .get(pk=part.pk)
             )
             part.save()
-            conflicts.conflicts_refresh(quantity_keys={old_key, part.quantity_key})
+            conflicts.conflicts_refresh(
+                quantity_keys={old_key, part.quantity_key}, claim_ids=left
+            )
         else:
             part.save()
             if isinstance(part, Figure):
@@ -737,7 +741,8 @@ def _part_delete(part: Citation | Figure, actor, model_name: str) -> None:
         key = part.quantity_key if isinstance(part, Figure) else None
         part.delete()
         if key is not None:
-            conflicts.conflicts_refresh(quantity_keys={key})
+            # The deleted figure's claim is no longer among the key's.
+            conflicts.conflicts_refresh(quantity_keys={key}, claim_ids={part.claim_id})
 
 
 def citation_save(
