@@ -12,6 +12,7 @@ import hashlib
 import operator
 import re
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1204,7 +1205,9 @@ class Figure(models.Model):
         super().save(*args, **kwargs)
 
 
-def part_problem(part: Figure, total: Figure | None) -> str | None:
+def part_problem(
+    part: Figure, total: Figure | None, siblings: Iterable[str] | None = None
+) -> str | None:
     """Why ``part`` cannot be a part of ``total``, or None: a part belongs
     to a total of the same claim, counts the same metric over the same
     period and as-of date, and counts a subject the vocabulary places under
@@ -1244,6 +1247,24 @@ def part_problem(part: Figure, total: Figure | None) -> str | None:
             )
             % {"part": part.subject, "whole": total.subject, "narrower": narrower}
         )
+    if siblings is None:
+        siblings = (
+            total.parts.exclude(pk=part.pk).values_list("subject", flat=True)
+            if total.pk is not None
+            else ()
+        )
+    related = {*vocabulary.subject_ancestors(subject)} | {
+        *vocabulary.subject_descendants(subject)
+    }
+    for other in siblings:
+        if vocabulary.canonical_subject(other) in related:
+            return str(
+                _(
+                    "“%(part)s” and “%(other)s” overlap (one is part of the "
+                    "other): a total's parts count separate groups."
+                )
+                % {"part": part.subject, "other": other}
+            )
     return None
 
 
