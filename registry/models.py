@@ -986,6 +986,9 @@ class Figure(models.Model):
     )
     computed = models.BooleanField(
         default=False,
+        # In the table too: rows written by COPY (bench, bulk paths) that
+        # name no such column are stated figures.
+        db_default=False,
         help_text="A total the source did not state: the sum of its parts, "
         "computed by the registry.",
         verbose_name=_("computed from its parts"),

@@ -469,3 +469,25 @@ def test_import_refuses_a_part_before_its_total_with_the_record(
     record["figures"][2]["part_of"] = 0  # injured soldiers: not this measure
     with pytest.raises(RecordError, match="counts what its total counts"):
         import_records(records, bulk=False)
+
+
+def test_import_computes_a_total_given_only_as_its_parts(editor, event):
+    from tests.test_transfer import wipe
+
+    claim, _total = with_parts(editor, event)
+    records = [json.loads(line) for line in export().splitlines()]
+    wipe()
+    record = next(r for r in records if r.get("id") == claim.public_id)
+    total = record["figures"][1]
+    total.update(value=None, qualifier=None, stated="", computed=True)
+    record["figures"][3].update(qualifier="at_least", value=None, stated="at least 3")
+    import_records(records, bulk=False)
+    restored = Figure.objects.get(subject="people")
+    assert (restored.qualifier, restored.value, restored.computed) == (
+        "at_least", 11, True,
+    )
+    del record["figures"][4]["part_of"], record["figures"][3]["part_of"]
+    del record["figures"][2]["part_of"]
+    wipe()
+    with pytest.raises(RecordError, match="a computed total needs a value or parts"):
+        import_records(records, bulk=False)

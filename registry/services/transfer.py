@@ -867,7 +867,7 @@ class _Importer:
                 )
                 raise ValueError(f"citation {index}: {reason}") from exc
         built: list[Figure] = []
-        for index, item in enumerate(record.get("figures") or [], start=1):
+        for index, item in enumerate(_with_computed_totals(record), start=1):
             try:
                 figure = self._figure(claim, item, built)
                 built.append(figure)
@@ -1230,6 +1230,56 @@ class _Importer:
                 "correction supersedes the claim it corrects"
             )
         return None
+
+
+def _with_computed_totals(record: dict) -> list[dict]:
+    """A claim's figures, a total marked ``computed`` without a value given
+    its qualifier and value from the parts that name it
+    (``rules.total_from_parts``), as the admin computes it."""
+    from types import SimpleNamespace
+
+    from registry.figures import intervals, rules
+    from registry.figures.parser import parse_figure_text
+
+    items = list(record.get("figures") or [])
+    for position, item in enumerate(items):
+        if not item.get("computed") or item.get("value") is not None:
+            continue
+        parts = []
+        for part in items:
+            if part.get("part_of") != position:
+                continue
+            qualifier, value, high = (
+                part.get("qualifier") or "exactly",
+                part.get("value"),
+                part.get("value_high"),
+            )
+            if value is None and part.get("stated"):
+                parsed = parse_figure_text(part["stated"])
+                qualifier, value, high = parsed.qualifier, parsed.value, parsed.value_high
+            if value is None:
+                raise ValueError(
+                    f"figure {position + 1}: a computed total needs parts with "
+                    "values"
+                )
+            parts.append(
+                SimpleNamespace(
+                    qualifier=qualifier,
+                    value=value,
+                    value_high=high,
+                    interval=intervals.quantity_interval(qualifier, value, high),
+                )
+            )
+        if not parts:
+            raise ValueError(
+                f"figure {position + 1}: a computed total needs a value or parts "
+                "that name it (part_of)"
+            )
+        qualifier, value, high = rules.total_from_parts(parts)
+        items[position] = {
+            **item, "qualifier": qualifier, "value": value, "value_high": high
+        }
+    return items
 
 
 def _registry_is_empty() -> bool:
