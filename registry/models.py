@@ -12,6 +12,7 @@ import hashlib
 import operator
 import re
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -997,6 +998,28 @@ class Figure(models.Model):
         "when the order is known only from the wording ('rose to', 'new toll').",
         verbose_name=_("revises"),
     )
+    # Parts and totals: "11 killed: one civilian, three soldiers and seven
+    # fighters" is a total (people) and three parts pointing at it.
+    part_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="parts",
+        help_text="The total of the same claim this figure is a part of: same "
+        "metric, period and as-of date, and a subject the vocabulary places "
+        "under the total's (civilians under people).",
+        verbose_name=_("part of"),
+    )
+    computed = models.BooleanField(
+        default=False,
+        # In the table too: rows written by COPY (bench, bulk paths) that
+        # name no such column are stated figures.
+        db_default=False,
+        help_text="A total the source did not state: the sum of its parts, "
+        "computed by the registry.",
+        verbose_name=_("computed from its parts"),
+    )
     # Dates
     date_value = models.DateField(null=True, blank=True, verbose_name=_("date value"))
     date_precision = models.CharField(
@@ -1094,6 +1117,31 @@ class Figure(models.Model):
                 name="figure_not_own_revision",
                 violation_error_message=_("A figure cannot revise itself."),
             ),
+            # A total is recorded before its parts: a part never points at
+            # itself or at a later figure, so there is no cycle, and a file
+            # (figures in key order) names a part's total before the part.
+            models.CheckConstraint(
+                condition=Q(part_of__isnull=True)
+                | Q(kind="quantity", part_of__lt=F("pk")),
+                name="figure_part_after_its_total",
+                violation_error_message=_(
+                    "A part is a count, recorded after its total."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(computed=False) | Q(kind="quantity"),
+                name="figure_computed_is_a_count",
+                violation_error_message=_("Only a count can be computed from parts."),
+            ),
+            # Each part of a total counts another subject: a subject listed
+            # twice would count twice in the sum.
+            models.UniqueConstraint(
+                fields=["part_of", "subject"],
+                name="figure_part_subject_once",
+                violation_error_message=_(
+                    "A total has one part per subject: add the counts together."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["claim", "metric"]),
@@ -1125,6 +1173,10 @@ class Figure(models.Model):
         except vocabulary.UnknownTerm as exc:
             raise ValidationError({"metric": str(exc)}) from exc
         self.metric = term.code
+        if self.part_of_id is not None and vocabulary.is_term(self.subject):
+            # A part's subject is a vocabulary term: stored as the term, so
+            # that one subject cannot be listed twice under two aliases.
+            self.subject = vocabulary.canonical_subject(self.subject)
         try:
             if self.kind == FigureKind.DATE:
                 if self.date_value is None or not self.date_precision:
@@ -1161,6 +1213,10 @@ class Figure(models.Model):
 
     def clean(self):
         self.derive_interval()
+        if self.part_of_id is not None:
+            problem = part_problem(self, self.part_of)
+            if problem:
+                raise ValidationError({"part_of": problem})
 
     def save(self, *args, **kwargs):
         self.derive_interval()
@@ -1174,8 +1230,72 @@ class Figure(models.Model):
                 "date_latest",
                 "quantity_key",
                 "metric",
+                *(["subject"] if self.part_of_id is not None else []),
             }
         super().save(*args, **kwargs)
+
+
+def part_problem(
+    part: Figure, total: Figure | None, siblings: Iterable[str] | None = None
+) -> str | None:
+    """Why ``part`` cannot be a part of ``total``, or None: a part belongs
+    to a total of the same claim, counts the same metric over the same
+    period and as-of date, and counts a subject the vocabulary places under
+    the total's ("civilians" under "people"), so that it is never a second
+    figure about the total's quantity."""
+    if total is None:
+        return None
+    if total.pk is not None and total.pk == part.pk:
+        return str(_("A figure cannot be a part of itself."))
+    if part.kind != FigureKind.QUANTITY or total.kind != FigureKind.QUANTITY:
+        return str(_("Only counts have parts."))
+    if total.claim_id != part.claim_id:
+        return str(_("A part belongs to a total of the same claim."))
+    if vocabulary.canonical_metric(total.metric) != vocabulary.canonical_metric(
+        part.metric
+    ):
+        return str(
+            _("A part counts what its total counts (%(metric)s).")
+            % {"metric": total.metric}
+        )
+    if (part.period_start, part.period_end, part.as_of) != (
+        total.period_start,
+        total.period_end,
+        total.as_of,
+    ):
+        return str(_("A part has its total's period and as-of date."))
+    subject = vocabulary.canonical_subject(part.subject)
+    whole = vocabulary.canonical_subject(total.subject)
+    if not vocabulary.is_term(subject) or whole not in vocabulary.subject_ancestors(
+        subject
+    ):
+        narrower = ", ".join(vocabulary.subject_descendants(whole)) or "-"
+        return str(
+            _(
+                "“%(part)s” is not a part of “%(whole)s” in the vocabulary; "
+                "parts of “%(whole)s”: %(narrower)s."
+            )
+            % {"part": part.subject, "whole": total.subject, "narrower": narrower}
+        )
+    if siblings is None:
+        siblings = (
+            total.parts.exclude(pk=part.pk).values_list("subject", flat=True)
+            if total.pk is not None
+            else ()
+        )
+    related = {*vocabulary.subject_ancestors(subject)} | {
+        *vocabulary.subject_descendants(subject)
+    }
+    for other in siblings:
+        if vocabulary.canonical_subject(other) in related:
+            return str(
+                _(
+                    "“%(part)s” and “%(other)s” overlap (one is part of the "
+                    "other): a total's parts count separate groups."
+                )
+                % {"part": part.subject, "other": other}
+            )
+    return None
 
 
 class SuggestionChange(models.Model):

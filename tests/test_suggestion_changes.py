@@ -210,3 +210,48 @@ def test_reviewers_see_and_review_changes_in_the_admin(
     assert change.reviewed_by == reviewer
     ministry.refresh_from_db()
     assert (ministry.confidence, ministry.suggested_confidence) == (3, 2)
+
+
+def test_rechecking_suggestions_costs_the_same_queries_however_many_claims_agree(
+    editor, reviewer, quake
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publish_agreeing(count):
+        return [
+            publish_toll(
+                editor, reviewer, quake,
+                originator=SourceFactory(kind="news_agency", reliability="B"),
+                text=EARLIER, quote="237 deaths", value=237,
+            )
+            for _ in range(count)
+        ]
+
+    def recheck(claims):
+        # Every claim's baseline differs from its suggestion: each is flagged.
+        SuggestionChange.objects.all().delete()
+        Claim.objects.filter(pk__in=[c.pk for c in claims]).update(
+            suggested_confidence=6
+        )
+        key = claims[0].figures.get().quantity_key
+        with CaptureQueriesContext(connection) as queries:
+            written = suggestions_check(quantity_keys={key}, cause="test")
+        assert [c.claim_id for c in written] == sorted(c.pk for c in claims)
+        assert {c.to_level for c in written} == {1}
+        return len(queries)
+
+    claims = publish_agreeing(2)
+    few = recheck(claims)
+    claims += publish_agreeing(5)
+    many = recheck(claims)
+    assert few == many
+    assert many <= 15
+    # Flagged again with another suggestion: the open changes are updated in
+    # one statement, still the same count.
+    SuggestionChange.objects.update(to_level=2)
+    key = claims[0].figures.get().quantity_key
+    with CaptureQueriesContext(connection) as queries:
+        updated = suggestions_check(quantity_keys={key}, cause="again")
+    assert len(updated) == 7 and {c.to_level for c in updated} == {1}
+    assert len(queries) <= many

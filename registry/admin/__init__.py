@@ -283,7 +283,7 @@ class FigureInline(_ClaimPartInline):
     model = Figure
     form = FigureForm
     fields = [
-        "stated",
+        ("stated", "with_parts"),
         ("kind", "metric", "subject"),
         ("qualifier", "value", "value_high", "unit"),
         ("period_start", "period_end", "as_of"),
@@ -537,6 +537,13 @@ class ClaimAdmin(_ClaimListMixin, _HistoryAdmin):
             if formset.model is Citation:
                 # The relay chain typed beside the citation (None: unchanged).
                 extra["relays"] = getattr(forms_by_part.get(id(part)), "relays", None)
+            breakdown = getattr(forms_by_part.get(id(part)), "parts_to_record", None)
+            if formset.model is Figure and breakdown:
+                # A wording that lists parts: the total and its parts at once.
+                services.figure_total_with_parts(
+                    total=part, parts=breakdown, actor=request.user
+                )
+                continue
             save(**{name: part, "actor": request.user, **extra})
         for part in formset.deleted_objects:
             delete(**{name: part, "actor": request.user})

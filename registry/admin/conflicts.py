@@ -36,7 +36,7 @@ from registry.models import (
     conflict_open_first,
 )
 from registry.presentation.svg import conflict_svg, figure_label, figure_sources
-from registry.selectors.review import serial_reads
+from registry.selectors.review import claim_parts_checks, serial_reads
 from registry.services import conflicts as conflict_services
 from registry.services.confidence import claim_suggested_confidence
 
@@ -317,6 +317,7 @@ def claim_conflict_summary(claim: Claim, *, with_suggestion: bool = True) -> Saf
             "claim": claim,
             "suggestion": suggestion,
             "conflicts": items,
+            "parts_checks": claim_parts_checks(claim),
             "changed": changed,
             "changed_url": reverse(
                 "admin:registry_suggestionchange_change", args=[changed.pk]

@@ -20,6 +20,7 @@ the two small JSON endpoints its script asks while the editor types.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,15 +30,17 @@ from django.utils.translation import gettext_lazy
 
 from registry import services
 from registry.choices import FigureKind
-from registry.figures import intervals, parser, vocabulary
+from registry.figures import intervals, parser, rules, vocabulary
 from registry.figures.quotes import find_quote
 from registry.figures.rules import interval_text
-from registry.models import Citation, Document, Figure, Source
+from registry.models import Citation, Document, Figure, Source, part_problem
 from registry.selectors import proposals as proposal_reads
 from registry.selectors import review
 
 # A document's language first; then the other language the parser reads.
 WORDING_LANGUAGES = parser.LANGUAGES
+# Between a stated total and the parts it lists: "11 killed: one civilian...".
+TOTAL_SEPARATOR = re.compile(r"\s*(?::|\u2013|\u2014|\s-\s)\s*")
 RELAY_SEPARATORS = re.compile(r"\s*(?:\u2192|->|>|;|,|\n)\s*")
 
 
@@ -59,16 +62,71 @@ def read_wording(text: str, language: str = "") -> parser.ParsedFigure:
     raise first_error
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """A wording read as a total with its parts: ``total`` is the total as
+    stated ("11 killed: one civilian, three soldiers and seven fighters"),
+    or None when the wording gives only the parts (its total is computed
+    from them); ``parts`` are (subject, value) with one entry per subject."""
+
+    total: parser.ParsedFigure | None
+    listed: parser.ParsedFigure
+    parts: tuple[tuple[str | None, int], ...]
+
+
+def read_breakdown(text: str, language: str = "") -> Breakdown | None:
+    """The parts a wording lists, with its stated total if it gives one
+    before a colon or a dash ("11 killed: one civilian, three soldiers and
+    seven fighters"); None when it lists no parts. Parts of one subject are
+    added together ("una niña y un niño": two children)."""
+    total = None
+    head, tail = ([*TOTAL_SEPARATOR.split(text.strip(), maxsplit=1), ""])[:2]
+    listed = None
+    if tail:
+        try:
+            total = read_wording(head, language)
+            listed = read_wording(tail, language)
+        except parser.FigureTextError:
+            total = None
+        if total is not None and total.parts:
+            total = None
+        if total is None:
+            listed = None
+    if listed is None:
+        listed = read_wording(text, language)
+    if not listed.parts:
+        return None
+    summed: dict[str | None, int] = {}
+    for part in listed.parts:
+        summed[part.subject] = summed.get(part.subject, 0) + part.value
+    return Breakdown(total, listed, tuple(summed.items()))
+
+
 def figure_reading(text: str, language: str = "") -> dict:
     """What the page shows under the wording before saving."""
     try:
         parsed = read_wording(text, language)
     except parser.FigureTextError as exc:
         return {"ok": False, "error": str(exc)}
+    try:
+        breakdown = read_breakdown(text, language)
+    except parser.FigureTextError:
+        breakdown = None
+    if breakdown is not None and breakdown.total is not None:
+        parsed = breakdown.total
     interval = intervals.quantity_interval(
         parsed.qualifier, parsed.value, parsed.value_high
     )
     return {
+        "breakdown": None
+        if breakdown is None
+        else {
+            "total_stated": breakdown.total is not None,
+            "parts": [
+                {"subject": subject, "value": value}
+                for subject, value in breakdown.parts
+            ],
+        },
         "ok": True,
         "qualifier": str(parsed.qualifier),
         "qualifier_label": parsed.qualifier.label
@@ -84,7 +142,20 @@ def figure_reading(text: str, language: str = "") -> dict:
 
 
 class FigureForm(forms.ModelForm):
-    """Typed as worded: what the wording says fills the fields left empty."""
+    """Typed as worded: what the wording says fills the fields left empty.
+    A wording that lists parts ("one civilian, three soldiers and seven
+    fighters") may be recorded as a total with its parts in one go."""
+
+    with_parts = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Record its parts too"),
+        help_text=gettext_lazy(
+            "When the wording lists parts (“11 killed: one civilian, three "
+            "soldiers and seven fighters”), record this figure as their total "
+            "and each part as a figure of its own; a total the wording does not "
+            "state is computed from the parts."
+        ),
+    )
 
     class Meta:
         model = Figure
@@ -133,9 +204,15 @@ class FigureForm(forms.ModelForm):
             {"qualifier", "value", "value_high"} & set(self.changed_data)
         )
         missing = not data.get("qualifier") or data.get("value") is None
+        self.parts_to_record: list[Figure] = []
+        if stated and is_count and data.get("with_parts"):
+            return self._clean_breakdown(data, stated)
         if stated and is_count and (missing or reworded):
             try:
                 parsed = read_wording(stated)
+                breakdown = read_breakdown(stated)
+                if breakdown is not None and breakdown.total is not None:
+                    parsed = breakdown.total
             except parser.FigureTextError as exc:
                 self.add_error(
                     "stated",
@@ -162,6 +239,79 @@ class FigureForm(forms.ModelForm):
                     if stated
                     else _("This field is required."),
                 )
+        return data
+
+
+    def _clean_breakdown(self, data: dict, stated: str) -> dict:
+        """The total and its parts, read from a wording that lists them."""
+        try:
+            breakdown = read_breakdown(stated)
+        except parser.FigureTextError as exc:
+            self.add_error("stated", str(exc))
+            return data
+        if breakdown is None:
+            self.add_error(
+                "with_parts",
+                _(
+                    "The wording lists no parts (“one civilian, three soldiers "
+                    "and seven fighters”): untick this, or list them."
+                ),
+            )
+            return data
+        if self.instance.pk is not None and self.instance.parts.exists():
+            self.add_error("with_parts", _("This figure has its parts already."))
+            return data
+        total = breakdown.total or breakdown.listed
+        data["qualifier"] = str(total.qualifier)
+        data["value"], data["value_high"] = total.value, total.value_high
+        named = [subject for subject, _value in breakdown.parts if subject]
+        for name, found in (
+            ("metric", total.metric or breakdown.listed.metric),
+            ("subject", total.subject or vocabulary.common_whole(named)),
+        ):
+            if found and (not data.get(name) or name not in self.changed_data):
+                data[name] = found
+        if not data.get("metric") or not data.get("subject"):
+            return data  # asked for below
+        self.instance.computed = breakdown.total is None
+        for name in ("qualifier", "value", "value_high", "metric", "subject"):
+            setattr(self.instance, name, data.get(name))
+        whole = Figure(
+            kind=FigureKind.QUANTITY,
+            metric=data["metric"],
+            subject=data["subject"],
+            period_start=data.get("period_start"),
+            period_end=data.get("period_end"),
+            as_of=data.get("as_of"),
+        )
+        qualifier = rules.part_qualifier(str(breakdown.listed.qualifier))
+        problems = []
+        for subject, value in breakdown.parts:
+            part = Figure(
+                kind=FigureKind.QUANTITY,
+                metric=whole.metric,
+                subject=subject or "",
+                qualifier=qualifier,
+                value=value,
+                period_start=whole.period_start,
+                period_end=whole.period_end,
+                as_of=whole.as_of,
+            )
+            problem = (
+                _("“%(value)s …” does not say whom it counts.") % {"value": value}
+                if not subject
+                else part_problem(
+                    part,
+                    whole,
+                    siblings=[s for s, _v in breakdown.parts if s and s != subject],
+                )
+            )
+            if problem:
+                problems.append(problem)
+            self.parts_to_record.append(part)
+        if problems:
+            self.parts_to_record = []
+            self.add_error("with_parts", " ".join(problems))
         return data
 
 

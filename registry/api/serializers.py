@@ -169,10 +169,38 @@ class ExcludedFigureSerializer(FigureMentionSerializer):
 
 
 class InconsistencySerializer(serializers.Serializer):
-    part = FigureMentionSerializer(help_text="The figure about the part.")
-    part_subject = serializers.CharField(help_text="e.g. children")
+    kind = serializers.ChoiceField(
+        choices=[
+            ("part_exceeds_whole", "a figure about a part is larger than one "
+             "about its whole"),
+            ("parts_sum", "a total's parts do not add up to it"),
+        ]
+    )
+    part = FigureMentionSerializer(
+        allow_null=True,
+        help_text="The figure about the part (null for parts_sum).",
+    )
+    part_subject = serializers.CharField(
+        help_text="e.g. children; for parts_sum, the parts' subjects joined "
+        "with ' + '."
+    )
+    parts = FigureMentionSerializer(
+        many=True, help_text="parts_sum: the total's parts (empty otherwise)."
+    )
     whole = FigureMentionSerializer(help_text="The figure about its whole.")
     whole_subject = serializers.CharField(help_text="e.g. people")
+    reason = serializers.CharField()
+
+
+class PartsCheckSerializer(serializers.Serializer):
+    parts = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Positions of the total's parts in the claim's figures.",
+    )
+    parts_sum = IntervalSerializer(help_text="What the parts add up to.")
+    consistent = serializers.BooleanField(
+        help_text="Whether the total allows what its parts add up to."
+    )
     reason = serializers.CharField()
 
 
@@ -266,6 +294,19 @@ class FigureSerializer(serializers.Serializer):
         "the other way: flagged beside conflicts.",
     )
     conflicts = FigureConflictSerializer(many=True)
+    part_of = serializers.IntegerField(
+        allow_null=True,
+        help_text="Position (from 0) in this claim's figures of the total this "
+        "figure is a part of: a part counts in its own subject's consensus "
+        "and ranges, never in its total's.",
+    )
+    computed = serializers.BooleanField(
+        help_text="A total the source did not state: the sum of its parts."
+    )
+    parts_check = PartsCheckSerializer(
+        allow_null=True,
+        help_text="For a total recorded with its parts: whether they add up.",
+    )
 
 
 class ConfidenceSerializer(serializers.Serializer):

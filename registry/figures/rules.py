@@ -207,6 +207,103 @@ def parts_exceeding_wholes(parts: Iterable, wholes: Iterable) -> list[Disagreeme
     return found
 
 
+# ------------------------------------------------------------ parts and totals
+#
+# A total recorded with its parts ("11 killed: one civilian, three soldiers
+# and seven fighters") is a breakdown: the parts, each about a narrower
+# subject, should add up to the total. Each part is a figure about its own
+# quantity (killed civilians), never a second figure about the total's
+# (killed people), so each counts once: the part in its subject's
+# consensus and ranges, the total in its own.
+
+PARTS_SUM = "parts_sum"
+PART_EXCEEDS_WHOLE = "part_exceeds_whole"
+
+
+@dataclass(frozen=True)
+class PartsCheck:
+    total: Any
+    parts: tuple
+    parts_sum: Interval
+    consistent: bool
+    reason: str
+
+
+def parts_interval(parts: Iterable) -> Interval:
+    """What a list of parts adds up to: the sum of their lowest counts up to
+    the sum of their highest (open when any part is open)."""
+    found = [p.interval for p in parts]
+    if not found or any(i is None for i in found):
+        raise ValueError("parts are counts")
+    highs = [i.high for i in found]
+    return Interval(
+        sum(i.low for i in found), None if None in highs else sum(highs)
+    )
+
+
+def check_parts(total, parts: Sequence) -> PartsCheck | None:
+    """Whether a total and its parts agree: the values the total allows and
+    the values the parts' sum allows overlap ("at least 11" with parts
+    1 + 3 + 7 does; "exactly 10" with the same parts does not). None when the
+    total has no parts."""
+    parts = tuple(parts)
+    if not parts or total.interval is None:
+        return None
+    summed = parts_interval(parts)
+    consistent = total.interval.overlaps(summed)
+    if consistent:
+        reason = (
+            f"the parts add up to {summed}, which {total.interval} allows"
+        )
+    else:
+        high = total.interval.high
+        more = high is not None and summed.low > high
+        reason = (
+            f"the parts add up to {summed}, {'more' if more else 'less'} "
+            f"than the total {total.interval}"
+        )
+    return PartsCheck(total, parts, summed, consistent, reason)
+
+
+def total_from_parts(parts: Sequence) -> tuple[str, int, int | None]:
+    """The total a list of parts states, as (qualifier, value, value_high):
+    parts that share a qualifier give it to their sum ("at least 2" and "at
+    least 3": at least 5; "about" likewise); otherwise the sum's interval
+    ("exactly" when closed and one value, "at least" when open, "at most"
+    from upper bounds alone, else "between")."""
+    parts = list(parts)
+    if not parts:
+        raise ValueError("a total is computed from one part or more")
+    qualifiers = {str(p.qualifier) for p in parts}
+    if len(qualifiers) == 1:
+        (only,) = qualifiers
+        if only in (
+            Qualifier.EXACTLY,
+            Qualifier.AT_LEAST,
+            Qualifier.ABOUT,
+            Qualifier.AT_MOST,
+        ):
+            return only, sum(p.value for p in parts), None
+    summed = parts_interval(parts)
+    if summed.high is None:
+        return Qualifier.AT_LEAST.value, summed.low, None
+    if summed.low == summed.high:
+        return Qualifier.EXACTLY.value, summed.low, None
+    if summed.low == 0:
+        return Qualifier.AT_MOST.value, summed.high, None
+    return Qualifier.BETWEEN.value, summed.low, summed.high
+
+
+def part_qualifier(total_qualifier: str) -> str:
+    """The qualifier each part of a listed total takes from the wording's
+    leading one ("at least 40 adults and 28 children": at least each), so
+    that the parts add up to what the total says. "Between" names the
+    total's ends, not each part's, so its parts are read as stated."""
+    if total_qualifier == Qualifier.BETWEEN:
+        return Qualifier.EXACTLY.value
+    return str(total_qualifier)
+
+
 def latest_series(figures: Iterable) -> list:
     """The figures of the latest as-of date (all of them when none has one)."""
     figures = list(figures)

@@ -385,3 +385,14 @@ def is_term(subject: str) -> bool:
 
 
 METRIC_CHOICES = [(t.code, t.label) for t in METRICS]
+
+
+def common_whole(codes) -> str | None:
+    """The nearest vocabulary subject every one of ``codes`` is a part of
+    (civilians and soldiers: people; women and children: civilians), or
+    None when they share none."""
+    chains = [subject_ancestors(code) for code in codes]
+    if not chains or not all(chains):
+        return None
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((code for code in chains[0] if code in shared), None)

@@ -24,7 +24,7 @@ from registry.choices import (
     Reliability,
     SourceKind,
 )
-from registry.figures import intervals
+from registry.figures import intervals, rules
 from registry.models import Citation, Claim, Document, Event, Figure, Source
 
 
@@ -242,6 +242,35 @@ def figure_fields(figure: Figure) -> dict[str, Any]:
     }
 
 
+def parts_data(figures: list[Figure]) -> list[dict[str, Any]]:
+    """For each of a claim's figures (in order): the position of the total
+    it is a part of, whether it is a total computed from its parts, and for
+    a total with parts the check that they add up (``rules.check_parts``)."""
+    position = {f.pk: i for i, f in enumerate(figures)}
+    parts: dict[Any, list[Figure]] = {}
+    for figure in figures:
+        if figure.part_of_id in position:
+            parts.setdefault(figure.part_of_id, []).append(figure)
+    found = []
+    for figure in figures:
+        check = rules.check_parts(figure, parts.get(figure.pk, ()))
+        found.append(
+            {
+                "part_of": position.get(figure.part_of_id),
+                "computed": figure.computed,
+                "parts_check": None
+                if check is None
+                else {
+                    "parts": [position[p.pk] for p in check.parts],
+                    "parts_sum": interval_data(figure.kind, check.parts_sum),
+                    "consistent": check.consistent,
+                    "reason": check.reason,
+                },
+            }
+        )
+    return found
+
+
 def range_data(result, excluded: list[dict]) -> dict[str, Any]:
     """One ``rules.QuantityRange`` as JSON values, with the figures it left
     out and why."""
@@ -312,10 +341,12 @@ def claim_data(
     the projection adds). ``facts``: quantity key -> public facts;
     ``chain``: its public versions, oldest first (empty when never corrected)."""
     live = policy.is_live(claim.state)
+    every = list(claim.figures.all())
     figures = [
-        figure_data(f, facts.get(f.quantity_key), urls, live=live)
-        for f in claim.figures.all()
+        figure_data(f, facts.get(f.quantity_key), urls, live=live) for f in every
     ]
+    for data, breakdown in zip(figures, parts_data(every), strict=True):
+        data.update(breakdown)
     position = next((i for i, c in enumerate(chain) if c.pk == claim.pk), None)
     predecessor = chain[position - 1] if position else None
     successor = (

@@ -307,3 +307,20 @@ def citations_from_refs(text: str) -> list[Citation]:
         if citation.pk not in {c.pk for c in found}:
             found.append(citation)
     return found
+
+
+def claim_parts_checks(claim: Claim) -> list:
+    """The claim's totals recorded with their parts, each with the check
+    that the parts add up (``rules.check_parts``), in any state: one query."""
+    from registry.figures import rules
+
+    figures = list(claim.figures.order_by("pk"))
+    parts: dict = {}
+    for figure in figures:
+        if figure.part_of_id is not None:
+            parts.setdefault(figure.part_of_id, []).append(figure)
+    return [
+        check
+        for check in (rules.check_parts(f, parts.get(f.pk, ())) for f in figures)
+        if check is not None
+    ]

@@ -30,4 +30,5 @@ from registry.services.workflow import (  # noqa: F401
     derivation_problem,
     figure_delete,
     figure_save,
+    figure_total_with_parts,
 )

@@ -23,6 +23,8 @@ How the review workflow uses it (``claim_approve`` in registry/services/workflow
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -118,18 +120,34 @@ def _parents_of(sources: list[Source]) -> dict[int, int | None]:
     return parents
 
 
-def corroborating_citations(claim: Claim) -> list[Citation]:
-    """Asserting citations of other approved claims whose current figures
-    agree with one of this claim's figures (see the module doc)."""
-    own = list(claim.figures.all())
-    if not own:
-        return []
-    peers = list(
-        Figure.objects.filter(
-            quantity_key__in={f.quantity_key for f in own},
-            claim__state__in=LIVE_STATES,
-        )
-        .exclude(claim=claim)
+@dataclass
+class _Batch:
+    """What judging a batch of claims reads, loaded once for all of them
+    (a bounded number of queries however many claims share a quantity)."""
+
+    citations: dict[int, list[Citation]]
+    figures: dict[int, list[Figure]]
+    corroborating: dict[int, list[Citation]]
+    derived_from: dict
+    known: dict[int, Citation]
+    parents: dict[int, int | None]
+    conflicts: dict[int, list[Conflict]]
+
+
+def _corroborating(
+    claim_ids: list[int],
+    citations: dict[int, list[Citation]],
+    figures: dict[int, list[Figure]],
+) -> dict[int, list[Citation]]:
+    """For each claim, the asserting citations of other approved claims
+    whose current figures agree with one of its figures (see the module doc):
+    one query for every claim's peers, and one for their citations."""
+    keys = {f.quantity_key for own in figures.values() for f in own}
+    found: dict[int, list[Citation]] = {pk: [] for pk in claim_ids}
+    if not keys:
+        return found
+    every_peer = list(
+        Figure.objects.filter(quantity_key__in=keys, claim__state__in=LIVE_STATES)
         .select_related("claim")
         .prefetch_related(
             Prefetch(
@@ -138,32 +156,90 @@ def corroborating_citations(claim: Claim) -> list[Citation]:
             )
         )
     )
-    if not peers:
-        return []
-    for figure in own:
-        figure.claim = claim  # its citations: this claim's, as being judged
-    everyone = own + peers
-    current = {
-        f.pk for f in rules.current_figures(everyone, rules.originators_of(everyone))
-    }
-    found = {}
-    for peer in peers:
-        if peer.pk not in current:
+    for pk in claim_ids:
+        own = figures.get(pk, [])
+        own_keys = {f.quantity_key for f in own}
+        peers = [
+            p for p in every_peer if p.claim_id != pk and p.quantity_key in own_keys
+        ]
+        if not own or not peers:
             continue
-        agrees = any(
-            mine.pk in current
-            and mine.quantity_key == peer.quantity_key
-            and mine.interval is not None
-            and peer.interval is not None
-            and rules.series_group(mine) == rules.series_group(peer)
-            and mine.interval.overlaps(peer.interval)
-            for mine in own
+        # This claim's figures speak for its citations, as being judged.
+        asserting = frozenset(
+            c.originator_key for c in citations.get(pk, []) if c.stance == "asserts"
         )
-        if agrees:
-            for citation in peer.claim.citations.all():
-                if citation.stance == Stance.ASSERTS:
-                    found[citation.pk] = citation
-    return list(found.values())
+        originators = {
+            **rules.originators_of(peers),
+            **{f.pk: asserting for f in own},
+        }
+        everyone = own + peers
+        current = {f.pk for f in rules.current_figures(everyone, originators)}
+        agreeing = {}
+        for peer in peers:
+            if peer.pk not in current:
+                continue
+            agrees = any(
+                mine.pk in current
+                and mine.quantity_key == peer.quantity_key
+                and mine.interval is not None
+                and peer.interval is not None
+                and rules.series_group(mine) == rules.series_group(peer)
+                and mine.interval.overlaps(peer.interval)
+                for mine in own
+            )
+            if agrees:
+                for citation in peer.claim.citations.all():
+                    if citation.stance == Stance.ASSERTS:
+                        agreeing[citation.pk] = citation
+        found[pk] = list(agreeing.values())
+    return found
+
+
+def _load(claim_ids: list[int]) -> _Batch:
+    citations: dict[int, list[Citation]] = defaultdict(list)
+    for citation in Citation.objects.filter(claim_id__in=claim_ids).select_related(
+        "originator"
+    ):
+        citations[citation.claim_id].append(citation)
+    figures: dict[int, list[Figure]] = defaultdict(list)
+    for figure in Figure.objects.filter(claim_id__in=claim_ids):
+        figures[figure.claim_id].append(figure)
+    corroborating = _corroborating(claim_ids, citations, figures)
+    every_citation = list(
+        {
+            c.pk: c
+            for pk in claim_ids
+            for c in (*citations.get(pk, []), *corroborating.get(pk, []))
+        }.values()
+    )
+    derived_from, known = _derivations(every_citation)
+    named = {
+        c.originator.pk: c.originator
+        for c in known.values()
+        if c.originator_id is not None
+    }
+    parents = _parents_of(list(named.values())) if named else {}
+    conflicts: dict[int, list[Conflict]] = defaultdict(list)
+    links = defaultdict(set)
+    for conflict_id, claim_id in Conflict.figures.through.objects.filter(
+        figure__claim_id__in=claim_ids
+    ).values_list("conflict_id", "figure__claim_id"):
+        links[conflict_id].add(claim_id)
+    if links:
+        for conflict in Conflict.objects.filter(pk__in=links).select_related(
+            "preferred_figure"
+        ):
+            for claim_id in sorted(links[conflict.pk]):
+                conflicts[claim_id].append(conflict)
+    return _Batch(
+        citations, figures, corroborating, derived_from, known, parents, conflicts
+    )
+
+
+def corroborating_citations(claim: Claim) -> list[Citation]:
+    """Asserting citations of other approved claims whose current figures
+    agree with one of this claim's figures (see the module doc)."""
+    return _load([claim.pk]).corroborating[claim.pk]
 
 
 def _derivations(citations: list[Citation]) -> tuple[dict, dict[int, Citation]]:
@@ -192,15 +268,18 @@ def _derivations(citations: list[Citation]) -> tuple[dict, dict[int, Citation]]:
     return derived_from, known
 
 
-def evidence(citations: list[Citation]) -> list[tuple[Citation, Citation]]:
+def evidence(
+    citations: list[Citation], links: tuple[dict, dict] | None = None
+) -> list[tuple[Citation, Citation]]:
     """(citation, evidence) pairs: a citation whose figure is derived from
     other citations stands for the citations at the end of its links
     (``rules.evidence_roots``), so an aggregator's assessment or an agency
     carrying a ministry's figure counts as the originators it rests on,
-    never as one more independent originator."""
+    never as one more independent originator. ``links``: the derivations
+    (``_derivations``) when already read for a batch."""
     if not citations:
         return []
-    derived_from, known = _derivations(citations)
+    derived_from, known = links or _derivations(citations)
     if not derived_from:
         return [(c, c) for c in citations]
     roots = rules.evidence_roots([c.pk for c in citations], derived_from)
@@ -208,14 +287,15 @@ def evidence(citations: list[Citation]) -> list[tuple[Citation, Citation]]:
 
 
 def _grouped_originators(
-    claim: Claim, notes: list[str] | None = None
+    claim: Claim, notes: list[str] | None = None, batch: _Batch | None = None
 ) -> dict[str, dict[int, Source]]:
     """Per stance, the top-most organisation's pk -> its best-graded source,
     corroborating originators of agreeing published claims included, and
     derived citations counted as the originators they are derived from."""
-    citations = list(claim.citations.select_related("originator"))
-    citations += corroborating_citations(claim)
-    found = evidence(citations)
+    batch = batch or _load([claim.pk])
+    citations = list(batch.citations.get(claim.pk, []))
+    citations += batch.corroborating.get(claim.pk, [])
+    found = evidence(citations, (batch.derived_from, batch.known))
     pairs = [(citation.stance, originator_of(basis)) for citation, basis in found]
     if notes is not None:
         derived: dict[str, set[str]] = {}
@@ -228,9 +308,7 @@ def _grouped_originators(
             f"{DERIVED_NOTE}: {name} counts as {', '.join(sorted(bases))}"
             for name, bases in sorted(derived.items())
         )
-    sources = list({s.pk: s for _, s in pairs}.values())
-    named = [s for s in sources if isinstance(s, Source)]
-    parents = _parents_of(named) if named else {}
+    parents = batch.parents
     grouped: dict[str, dict[int, Source]] = {Stance.ASSERTS: {}, Stance.DISPUTES: {}}
     def order(pair):
         source = pair[1]
@@ -258,18 +336,22 @@ def independent_originators(claim: Claim) -> list[Source | UnnamedOriginator]:
     return _ordered(_grouped_originators(claim)[Stance.ASSERTS].values())
 
 
-def _claim_conflicts(claim: Claim) -> list[Conflict]:
-    return list(
-        Conflict.objects.filter(figures__claim=claim)
-        .select_related("preferred_figure")
-        .distinct()
-    )
-
-
 def claim_suggested_confidence(claim: Claim) -> Suggestion:
     """The level the rule table suggests, with the reasons that decided it."""
+    return suggested_confidences([claim])[claim.pk]
+
+
+def suggested_confidences(claims: Iterable[Claim]) -> dict[int, Suggestion]:
+    """``claim_suggested_confidence`` of many claims, reading what they share
+    once: a bounded number of queries for the whole batch."""
+    claims = list(claims)
+    batch = _load([c.pk for c in claims])
+    return {c.pk: _suggestion(c, batch) for c in claims}
+
+
+def _suggestion(claim: Claim, batch: _Batch) -> Suggestion:
     derived_notes: list[str] = []
-    grouped = _grouped_originators(claim, derived_notes)
+    grouped = _grouped_originators(claim, derived_notes, batch)
     originators = _ordered(grouped[Stance.ASSERTS].values())
     grades = [s.reliability for s in originators]
     names = ", ".join(f"{s} ({s.reliability})" for s in originators)
@@ -307,8 +389,8 @@ def claim_suggested_confidence(claim: Claim) -> Suggestion:
             4,
             f"{CONFIDENCE_CAPS[0][0]}: no better than 4 ({', '.join(map(str, strong))})",
         )
-    own = set(claim.figures.values_list("pk", flat=True))
-    for conflict in _claim_conflicts(claim):
+    own = {f.pk for f in batch.figures.get(claim.pk, [])}
+    for conflict in batch.conflicts.get(claim.pk, []):
         label = f"{conflict.metric} {conflict.subject}"
         if conflict.status == ConflictStatus.OPEN:
             cap(4, f"{CONFIDENCE_CAPS[1][0]}: no better than 4 ({label})")

@@ -328,6 +328,15 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
         key: rules.current_figures(figures, rules.originators_of(figures))
         for key, figures in live.items()
     }
+    # A total's published parts (same claim, narrower subjects: loaded with
+    # the neighbouring quantities above), for the parts-sum check.
+    parts_of: dict = defaultdict(list)
+    for figures in live.values():
+        for figure in figures:
+            if figure.part_of_id is not None:
+                parts_of[figure.part_of_id].append(figure)
+    for found in parts_of.values():
+        found.sort(key=lambda f: f.pk)
     with_figures = [k for k in keys if live.get(k)]
     decisions = _latest_decisions(with_figures)
     conflict_ids = dict(
@@ -406,6 +415,20 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
             ]
             ranges[rule] = shapes.range_data(result, excluded)
         inconsistencies = []
+        for total in figures:
+            check = rules.check_parts(total, parts_of.get(total.pk, ()))
+            if check is not None and not check.consistent:
+                inconsistencies.append(
+                    {
+                        "kind": rules.PARTS_SUM,
+                        "part": None,
+                        "part_subject": " + ".join(p.subject for p in check.parts),
+                        "parts": [mention(p) for p in check.parts],
+                        "whole": mention(total),
+                        "whole_subject": total.subject,
+                        "reason": check.reason,
+                    }
+                )
         related = neighbours.get(key, {"wholes": [], "parts": []})
         for part_key, whole_key in [(key, w) for w in related["wholes"]] + [
             (p, key) for p in related["parts"]
@@ -415,9 +438,11 @@ def compute_quantities(keys: Iterable[str]) -> dict[str, QuantityRow]:
             ):
                 inconsistencies.append(
                     {
+                        "kind": rules.PART_EXCEEDS_WHOLE,
                         "part": mention(found.first),
                         "part_subject": found.first.subject,
                         "whole": mention(found.second),
+                        "parts": [],
                         "whole_subject": found.second.subject,
                         "reason": found.reason,
                     }

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from registry.choices import ClaimState
 from registry.models import Claim, Figure, SuggestionChange
-from registry.services.confidence import claim_suggested_confidence
+from registry.services.confidence import suggested_confidences
 
 REVIEW_PERMISSION = "registry.review_claim"
 
@@ -52,38 +52,64 @@ def suggestions_check(
     ids -= set(exclude)
     if not ids:
         return []
-    written = []
-    claims = (
+    claims = list(
         Claim.objects.filter(pk__in=ids, state=ClaimState.APPROVED)
         .select_for_update()
         .order_by("pk")
     )
+    # Every claim's suggestion from one batch of reads, and every open
+    # change in one query: the cost of an approval does not grow with the
+    # number of claims about the same quantity.
+    levels = suggested_confidences(claims)
+    open_changes = {
+        change.claim_id: change
+        for change in SuggestionChange.objects.filter(
+            claim__in=claims, reviewed_at__isnull=True
+        )
+    }
+    now = timezone.now()
+    created, updated, settled = [], [], []
     for claim in claims:
-        level = claim_suggested_confidence(claim)
+        level = levels[claim.pk]
         if claim.suggested_confidence is None:
+            # No baseline yet (published before these were recorded): once.
             claim.suggested_confidence = level.level
             claim.save(update_fields=["suggested_confidence"], touch=False)
             continue
-        open_change = claim.suggestion_changes.filter(reviewed_at__isnull=True).first()
+        open_change = open_changes.get(claim.pk)
         if level.level == claim.suggested_confidence:
             if open_change is not None:
                 # Back to what the reviewer saw: nothing left to read.
-                open_change.delete()
+                settled.append(open_change.pk)
             continue
         if open_change is None:
             open_change = SuggestionChange(
                 claim=claim, from_level=claim.suggested_confidence
             )
+            created.append(open_change)
         elif open_change.to_level == level.level:
             continue
+        else:
+            updated.append(open_change)
         open_change.to_level = level.level
         open_change.reasons = list(level.reasons)
         open_change.cause = cause[:300]
-        open_change.created_at = timezone.now()
-        open_change.full_clean()
-        open_change.save()
-        written.append(open_change)
-    return written
+        open_change.created_at = now
+        # The claim is this one; the one-open-change rule is the database's.
+        open_change.full_clean(
+            exclude=["claim", "reviewed_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    if settled:
+        SuggestionChange.objects.filter(pk__in=settled).delete()
+    if created:
+        SuggestionChange.objects.bulk_create(created)
+    if updated:
+        SuggestionChange.objects.bulk_update(
+            updated, ["to_level", "reasons", "cause", "created_at"]
+        )
+    return sorted(created + updated, key=lambda change: change.claim_id)
 
 
 def suggestion_change_review(

@@ -866,9 +866,11 @@ class _Importer:
                     _messages(exc) if isinstance(exc, ValidationError) else str(exc)
                 )
                 raise ValueError(f"citation {index}: {reason}") from exc
-        for index, item in enumerate(record.get("figures") or [], start=1):
+        built: list[Figure] = []
+        for index, item in enumerate(_with_computed_totals(record), start=1):
             try:
-                figure = self._figure(claim, item)
+                figure = self._figure(claim, item, built)
+                built.append(figure)
                 if item.get("revises"):
                     self.figure_revises.append(
                         (number, record, figure, item["revises"], index)
@@ -1002,7 +1004,9 @@ class _Importer:
         )
         return citation, [self.source(ref) for ref in item.get("relays") or []]
 
-    def _figure(self, claim: Claim, item: dict) -> Figure:
+    def _figure(self, claim: Claim, item: dict, built: list[Figure]) -> Figure:
+        """One figure of a claim; ``built``: the claim's figures read so far
+        (a part names its total among them by position)."""
         kind = item.get("kind") or "quantity"
         if kind == "quantity" and item.get("value") is None and item.get("stated"):
             # Only the wording is given: read it in the language it was cited in.
@@ -1040,6 +1044,16 @@ class _Importer:
         )
         if kind == "date":
             figure.unit = ""
+        figure.computed = bool(item.get("computed"))
+        ref = item.get("part_of")
+        if ref is not None:
+            if not 0 <= ref < len(built):
+                raise ValueError(
+                    f"part_of: {ref} is not an earlier figure of this claim "
+                    "(a part names its total by its position among the "
+                    "claim's figures, from 0, and comes after it)"
+                )
+            figure.part_of = built[ref]
         figure.derive_interval()
         figure.quantity_key = figure.compute_quantity_key()
         self._save_row(figure)
@@ -1216,6 +1230,56 @@ class _Importer:
                 "correction supersedes the claim it corrects"
             )
         return None
+
+
+def _with_computed_totals(record: dict) -> list[dict]:
+    """A claim's figures, a total marked ``computed`` without a value given
+    its qualifier and value from the parts that name it
+    (``rules.total_from_parts``), as the admin computes it."""
+    from types import SimpleNamespace
+
+    from registry.figures import intervals, rules
+    from registry.figures.parser import parse_figure_text
+
+    items = list(record.get("figures") or [])
+    for position, item in enumerate(items):
+        if not item.get("computed") or item.get("value") is not None:
+            continue
+        parts = []
+        for part in items:
+            if part.get("part_of") != position:
+                continue
+            qualifier, value, high = (
+                part.get("qualifier") or "exactly",
+                part.get("value"),
+                part.get("value_high"),
+            )
+            if value is None and part.get("stated"):
+                parsed = parse_figure_text(part["stated"])
+                qualifier, value, high = parsed.qualifier, parsed.value, parsed.value_high
+            if value is None:
+                raise ValueError(
+                    f"figure {position + 1}: a computed total needs parts with "
+                    "values"
+                )
+            parts.append(
+                SimpleNamespace(
+                    qualifier=qualifier,
+                    value=value,
+                    value_high=high,
+                    interval=intervals.quantity_interval(qualifier, value, high),
+                )
+            )
+        if not parts:
+            raise ValueError(
+                f"figure {position + 1}: a computed total needs a value or parts "
+                "that name it (part_of)"
+            )
+        qualifier, value, high = rules.total_from_parts(parts)
+        items[position] = {
+            **item, "qualifier": qualifier, "value": value, "value_high": high
+        }
+    return items
 
 
 def _registry_is_empty() -> bool:
@@ -1513,6 +1577,8 @@ FIGURE_FIELDS = (
     "as_of",
     "as_of_time",
     "revises_id",
+    "part_of_id",
+    "computed",
     "date_value",
     "date_precision",
 )
@@ -1611,9 +1677,14 @@ def _claim_batch(rows: list[dict]) -> Iterator[dict]:
     figure_rows = list(
         Figure.objects.filter(claim_id__in=ids)
         .order_by("pk")
-        .values("claim_id", *FIGURE_FIELDS)
+        .values("pk", "claim_id", *FIGURE_FIELDS)
     )
     revised = _figure_refs({f["revises_id"] for f in figure_rows if f["revises_id"]})
+    # A part names its total by position among its claim's figures.
+    positions, counted = {}, Counter()
+    for f in figure_rows:
+        positions[f["pk"]] = counted[f["claim_id"]]
+        counted[f["claim_id"]] += 1
     for f in figure_rows:
         figures[f["claim_id"]].append(
             {
@@ -1632,6 +1703,8 @@ def _claim_batch(rows: list[dict]) -> Iterator[dict]:
                 "as_of": _iso(f["as_of"]),
                 "as_of_time": f["as_of_time"].isoformat() if f["as_of_time"] else None,
                 "revises": revised[f["revises_id"]] if f["revises_id"] else None,
+                "part_of": positions.get(f["part_of_id"]),
+                "computed": f["computed"],
                 "date": _iso(f["date_value"]),
                 "date_precision": f["date_precision"],
             }

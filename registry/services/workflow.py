@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from registry import metrics, policy
 from registry.choices import TRANSITIONS, ClaimState, Confidence
+from registry.figures import rules
 from registry.models import (
     Citation,
     CitationDerivation,
@@ -826,12 +827,81 @@ def citation_derive(*, citation: Citation, bases: Iterable[Citation], actor) -> 
 
 
 def figure_save(*, figure: Figure, actor) -> Figure:
-    """Add or change a figure of a claim that is not locked."""
-    return _part_save(figure, actor, "figure")
+    """Add or change a figure of a claim that is not locked. A total computed
+    from its parts follows them: changing a part recomputes it."""
+    with transaction.atomic():
+        before = None
+        if not figure._state.adding:
+            before = (
+                Figure.objects.filter(pk=figure.pk)
+                .values_list("part_of_id", flat=True)
+                .first()
+            )
+        _part_save(figure, actor, "figure")
+        _total_recompute({before, figure.part_of_id}, actor)
+    return figure
 
 
 def figure_delete(*, figure: Figure, actor) -> None:
-    _part_delete(figure, actor, "figure")
+    total_id = figure.part_of_id
+    with transaction.atomic():
+        _part_delete(figure, actor, "figure")
+        _total_recompute({total_id}, actor)
+
+
+def figure_total_with_parts(
+    *, total: Figure, parts: list[Figure], actor
+) -> Figure:
+    """Record a total and its parts in one go ("11 killed: one civilian,
+    three soldiers and seven fighters").
+
+    The parts are the total's breakdown: each takes the total's claim,
+    metric, unit, period and as-of date, and must count a subject the
+    vocabulary places under the total's (``models.part_problem``). A total
+    marked ``computed`` (the source gave only the parts) gets its qualifier
+    and value from them (``rules.total_from_parts``); a stated one keeps its
+    own, and the parts-sum check says whether they agree.
+    """
+    if not parts:
+        raise ValidationError(_("A total with parts needs at least one part."))
+    with transaction.atomic():
+        for part in parts:
+            part.claim = total.claim
+            part.kind = total.kind
+            for name in (
+                "metric",
+                "unit",
+                "period_start",
+                "period_end",
+                "as_of",
+                "as_of_time",
+            ):
+                setattr(part, name, getattr(total, name))
+        if total.computed:
+            for part in parts:
+                part.derive_interval()
+            total.qualifier, total.value, total.value_high = rules.total_from_parts(
+                parts
+            )
+        _part_save(total, actor, "figure")
+        for part in parts:
+            part.part_of = total
+            _part_save(part, actor, "figure")
+    return total
+
+
+def _total_recompute(total_ids: set, actor) -> None:
+    """Bring computed totals in line with their parts."""
+    for total in Figure.objects.filter(
+        pk__in=[pk for pk in total_ids if pk is not None], computed=True
+    ).select_related("claim"):
+        parts = list(total.parts.all())
+        if not parts:
+            continue
+        stated = rules.total_from_parts(parts)
+        if (total.qualifier, total.value, total.value_high) != stated:
+            total.qualifier, total.value, total.value_high = stated
+            _part_save(total, actor, "figure")
 
 
 # ------------------------------------------------------------------ in bulk

@@ -86,3 +86,9 @@ def isodate(value) -> str:
     except ValueError:
         day = None
     return formats.date_format(day) if day else text
+
+
+@register.filter
+def figures_at(figures: list, positions) -> list:
+    """The figures of a claim at these positions (a total's parts)."""
+    return [figures[i] for i in positions or () if 0 <= i < len(figures)]

@@ -103,6 +103,17 @@
       out.textContent =
         "\u2192 " + parts.join(" \u00b7 ") + " \u00b7 " +
         fmt(gettext("interval %(interval)s"), {interval: r.interval});
+      if (r.breakdown) {
+        // A part list: offer to record the total with its parts in one go.
+        var listed = r.breakdown.parts.map(function (p) {
+          return p.value + " " + (p.subject || "?");
+        });
+        out.textContent += " \u00b7 " + fmt(
+          r.breakdown.total_stated
+            ? gettext("a total with its parts: %(parts)s (tick \u201cRecord its parts too\u201d to record them)")
+            : gettext("parts of a total: %(parts)s (tick \u201cRecord its parts too\u201d to record them and their computed total)"),
+          {parts: listed.join(" + ")});
+      }
     });
   }
 
