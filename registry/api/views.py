@@ -130,7 +130,8 @@ class LeanReads:
                 if self._lean_throttled(request):
                     raise _Fallback
                 self._lean_counted = True
-                response = handler(request, *args, **kwargs)
+                # One round trip: no health-check SELECT 1 before the page.
+                response = public.read_once(lambda: handler(request, *args, **kwargs))
             except (APIException, FormValidationError, _Fallback):
                 pass  # DRF answers it, with its error shapes
             else:

@@ -12,10 +12,11 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.db.models import (
     CharField,
     Count,
@@ -39,6 +40,8 @@ from registry.models import (
     Source,
 )
 from registry.services.projection import BASE_MARK, with_base
+
+T = TypeVar("T")
 
 # ------------------------------------------------------------------ keysets
 
@@ -171,6 +174,34 @@ def keyset_page(
         if (more and reverse) or (cursor and not reverse):
             previous_cursor = _encode(ordering, first[0], first[1], True)
     return Page([row[2:] for row in rows], next_cursor, previous_cursor)
+
+
+# ------------------------------------------------------- one round trip
+
+
+def read_once(read: Callable[[], T]) -> T:
+    """``read()``, a read-only function of the public projection, without
+    the per-request health check: with ``CONN_HEALTH_CHECKS`` on, Django sends
+    a ``SELECT 1`` before a request's first query, a second round trip to the
+    database for a one-query page. Instead, when the read fails on a
+    persistent connection the database has dropped (a restart, a proxy's idle
+    timeout), the connection is replaced and the read run once more: the
+    check costs nothing unless it is needed. Inside a transaction (nothing
+    could be retried there) and for any other error, nothing changes.
+    """
+    connection = connections[PublicClaim.objects.db]
+    if connection.connection is None or connection.in_atomic_block:
+        return read()  # a new connection is not checked; a transaction not retried
+    # Django's own flag, "checked in this request": a read that succeeds has
+    # checked the connection as well as a SELECT 1 would.
+    connection.health_check_done = True
+    try:
+        return read()
+    except DatabaseError:
+        if connection.in_atomic_block or connection.is_usable():
+            raise  # a real error, on a live connection
+        connection.close()
+        return read()  # once more, on a new connection
 
 
 # ------------------------------------------------------------------- claims
