@@ -63,7 +63,7 @@ def compress_with_default(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0017_verbose_names"),
+        ("registry", "0019_parts_and_totals"),
     ]
 
     operations = [
