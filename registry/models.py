@@ -416,7 +416,10 @@ class Event(PublicIdModel):
         ordering = ["-date_earliest", "title"]
         # The admin list's order (it adds the primary key).
         indexes = [
-            models.Index(fields=["-date_earliest", "title", "-id"], name="event_list")
+            models.Index(fields=["-date_earliest", "title", "-id"], name="event_list"),
+            # The events an article's places name (selectors.suggestions);
+            # the place's first words go through event_place_trgm (0012).
+            models.Index(Lower("place"), name="event_place_folded"),
         ]
         constraints = [
             models.CheckConstraint(

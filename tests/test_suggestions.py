@@ -112,3 +112,44 @@ def test_an_articles_proposals_cost_three_queries_in_all(seed, django_assert_num
         possible_duplicates(p, document_id=seed.pk, event=event) for p in proposals
     ]
     assert any(found)
+
+
+def test_a_place_is_matched_by_its_first_words_only_at_a_word_boundary():
+    EventFactory(title="Shelling", place="Ma'arrat al-Numan, Idlib", date_earliest=PUBLISHED)
+    EventFactory(title="Other", place="Ma'arratabad, Idlib", date_earliest=PUBLISHED)
+    EventFactory(title="Other", place="Old Ma'arrat al-Numan", date_earliest=PUBLISHED)
+    suggestions = suggest_events("Shelling hit Ma'arrat al-Numan on Sunday.", PUBLISHED)
+    assert [s.place for s in suggestions] == ["Ma'arrat al-Numan, Idlib"]
+
+
+@pytest.mark.postgres
+def test_the_place_match_can_be_read_from_the_place_indexes():
+    """The place match is the folded-place btree (whole places) and one
+    regular expression on UPPER(place) that the trigram index serves (first
+    words). Measured on 250k events: 16-19 ms through these two indexes;
+    the hundred OR'd prefixes it replaces made PostgreSQL read every event
+    (1.4 s at 1M claims). Which plan wins depends on the statistics, so this
+    shows that both indexes serve the match, with nothing else to use."""
+    from django.db import connection
+
+    from registry.selectors import suggestions
+
+    EventFactory(place="Kafr Nabl, Idlib", date_earliest=PUBLISHED)
+    EventFactory(place="Somewhere else", date_earliest=PUBLISHED)
+    captured = []
+
+    def explain(execute, sql, params, many, context):
+        if "registry_event" in sql and not captured:
+            captured.append("")  # the EXPLAIN below passes here too
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN " + sql, params)
+                captured[0] = "\n".join(row[0] for row in cursor.fetchall())
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with connection.execute_wrapper(explain):
+        found = suggestions.suggest_events("Shelling hit Kafr Nabl on Sunday.")
+    assert [s.place for s in found] == ["Kafr Nabl, Idlib"]
+    plan = captured[0]
+    assert "event_place_folded" in plan and "event_place_trgm" in plan, plan

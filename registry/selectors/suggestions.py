@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from django.db.models import Q
-from django.db.models.functions import Lower
+from django.db.models import F, Q
+from django.db.models.functions import Lower, Upper
 
 from registry.choices import FigureKind
 from registry.models import Citation, Event, Figure, quantity_key_of
@@ -100,12 +100,18 @@ def suggest_events(
     # Longest first: "Ras al-Ain" before "Ras" when the bound cuts.
     ordered = sorted(phrases, key=lambda p: (-len(p), p))[:MAX_PLACES]
     named = Q(place_folded__in=ordered)
-    for phrase in ordered[: MAX_PLACES // 2]:
-        if len(phrase) > 3:
-            # "Kafr Nabl, Idlib", "Al-Bolil desert, Deir ez-Zor": the place's
-            # first words, named alone.
-            named |= Q(place__istartswith=f"{phrase},") | Q(place__istartswith=f"{phrase} ")
-    candidates = Event.objects.annotate(place_folded=Lower("place")).filter(named)
+    heads = [phrase for phrase in ordered[: MAX_PLACES // 2] if len(phrase) > 3]
+    if heads:
+        # "Kafr Nabl, Idlib", "Al-Bolil desert, Deir ez-Zor": the place's
+        # first words, named alone. One regular expression on UPPER(place),
+        # which the trigram index event_place_trgm serves; a hundred OR'd
+        # prefixes made PostgreSQL scan every event instead (1.4 s at 1M
+        # claims, 134k events; 16-19 ms this way on 250k).
+        alternatives = "|".join(re.escape(phrase) for phrase in heads)
+        named |= Q(place_upper__iregex=f"^(?:{alternatives})[, ]")
+    candidates = Event.objects.annotate(
+        place_folded=Lower("place"), place_upper=Upper("place")
+    ).filter(named)
     if published_on is not None:
         # An event of the article's weeks: it may have begun before the
         # article and may still be going on.
@@ -118,7 +124,12 @@ def suggest_events(
             | Q(date_latest__gte=window)
             | Q(date_latest__isnull=True, date_earliest__gte=window)
         )
-    events = list(candidates.order_by("-date_earliest", "public_id")[:50])
+    # NULLS LAST (undated events after dated ones, as SQLite orders anyway)
+    # is not the event list's index order: PostgreSQL cannot walk every event
+    # in date order testing each place until 50 match (what it chose at 1M).
+    events = list(
+        candidates.order_by(F("date_earliest").desc(nulls_last=True), "public_id")[:50]
+    )
     def nearness(event: Event) -> tuple[int, str]:
         days = _days_away(event, published_on)
         return (10**6 if days is None else days, event.public_id)
