@@ -8,6 +8,7 @@ from django.urls import reverse
 from registry import services
 from registry.choices import ClaimState
 from registry.models import Claim, ClaimTransition, Conflict
+from registry.services import conflicts
 from tests.factories import (
     CitationFactory,
     DocumentFactory,
@@ -257,12 +258,14 @@ def test_claim_list_shows_state_confidence_originators_and_conflict(
         subject="soldiers",
     )
     conflict.figures.add(figure)
+    # Made by hand, not by detection: flag its claim as detection does.
+    conflicts.claims_flag_refresh(claim_ids=[claim.pk])
     client.force_login(reviewer)
     page = client.get(reverse("admin:registry_claim_changelist")).content.decode()
     assert "Approved" in page
     assert "2: probably true" in page
     assert claim.citations.get().originator.name in page
-    assert "open conflict" in page and "icon-no.svg" not in page
+    assert 'class="conflict-open"' in page and "icon-no.svg" not in page
     url = reverse("admin:registry_claim_changelist")
     assert claim.statement in client.get(url, {"conflict": "open"}).content.decode()
     assert claim.statement not in client.get(url, {"conflict": "none"}).content.decode()
